@@ -1,0 +1,16 @@
+/*
+ * skitty run: not built yet (see the README's "Not built yet").
+ */
+#include "config.h"
+
+#include "cli/cli.h"
+
+#include <stdio.h>
+
+int cmd_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "skitty run: not built yet\n");
+    return EXIT_INCOMPLETE;
+}
