@@ -1,0 +1,42 @@
+/*
+ * Runners: how code of each language is compiled and run inside the
+ * sandbox, producing the contract's `execution_results`:
+ *
+ *   {output, errors, compilation_status, status, exit_code, signal, wall_ms,
+ *    cpu_ms, max_rss_kb, output_truncated}
+ *
+ * compilation_status is "success", "failed" or "not_run"; status is ok |
+ * runtime_error | timeout | memory_limit | output_limit | killed | not_run.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+#include "lang/lang.h"
+#include "sandbox/sandbox.h"
+
+struct exec_result {
+    bool ran;                       /* false: not_run (e.g. blocked, or compile failed) */
+    const char *compilation_status; /* "success" | "failed" | "not_run"; static string */
+    struct sandbox_result run;      /* valid when ran */
+    char *compile_errors;           /* compiler diagnostics, owned, may be NULL */
+};
+
+/*
+ * Compile (where the language needs it) and run `code` in the sandbox with
+ * `limits`. `stdin_data` may be NULL. Returns 0 when the sandbox worked
+ * (whatever the program did), or a negative errno when it failed.
+ * The caller must exec_result_close(res) after a 0 return.
+ */
+int exec_run(const struct lang *lang, const char *code, size_t len, const char *stdin_data,
+             size_t stdin_len, const struct sandbox_limits *limits, struct exec_result *res,
+             struct sk_err *err);
+
+void exec_result_init(struct exec_result *res);
+void exec_result_close(struct exec_result *res);
+
+/* The contract's execution_results object (a new reference). */
+json_t *exec_result_to_json(const struct exec_result *res);

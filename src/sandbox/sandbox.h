@@ -1,0 +1,132 @@
+/*
+ * The sandbox: runs untrusted programs natively on Linux, hardened the way
+ * the design's sandbox page describes (every namespace, a tmpfs root of
+ * read-only binds, size-capped scratch, no network, seccomp, no
+ * capabilities, no_new_privs, a dedicated non-zero host uid per run from a
+ * host-wide pool, cgroup v1 or v2 limits for memory, CPU and pids, a
+ * wall-clock timeout that kills the whole run, output caps).
+ *
+ * Processes are created by a small single-threaded spawner process started
+ * by sandbox_init(), so the threaded daemon never forks. Call
+ * sandbox_init() early in main(), before any thread exists.
+ *
+ * Two ways to use it:
+ *   sandbox_run()        one-shot: spec in, result out (the runners in exec/)
+ *   sandbox_proc_start() long-lived: a process whose stdin/stdout are pipes
+ *                        to the caller (the analyser workers in check/)
+ *
+ * Refuses to run unsafely: if a mechanism the spec needs is missing on the
+ * host (user namespaces, a cgroup controller, seccomp), the call fails with
+ * an error naming it; it never runs with less isolation.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/conf.h"
+#include "base/error.h"
+
+struct sandbox_file {
+    const char *name; /* file name in the work directory (no '/'); not owned */
+    const void *data; /* not owned */
+    size_t len;
+    int mode;         /* e.g. 0644; 0 means 0644 */
+};
+
+struct sandbox_limits {
+    int64_t memory_bytes;  /* memory cgroup limit (tmpfs pages count) */
+    int cpu_millicores;    /* CPU quota: 1000 = one core */
+    int wall_ms;           /* wall-clock timeout for the whole run */
+    int pids;              /* pids cgroup limit */
+    size_t output_bytes;   /* cap per stream (stdout, stderr) */
+    size_t tmp_bytes;      /* size of /tmp and of /dev/shm */
+    size_t work_bytes;     /* size of the work directory */
+    int work_inodes;       /* inode cap of the work directory and /tmp */
+};
+
+struct sandbox_spec {
+    const char *const *argv;        /* argv[0] is an absolute path; not owned */
+    const char *const *env;         /* complete environment, NULL-terminated; not owned */
+    const void *stdin_data;         /* bytes fed to stdin, then EOF; not owned */
+    size_t stdin_len;
+    const struct sandbox_file *files; /* placed in the work directory; not owned */
+    size_t nfiles;
+    const char *const *ro_binds;    /* extra host paths bound read-only at the same path,
+                                       NULL-terminated (e.g. the project's node_modules) */
+    const char *workdir;            /* path of the work directory inside; default /work */
+    struct sandbox_limits limits;
+    bool network;                   /* must be false until network grants exist */
+};
+
+enum sandbox_status {
+    SANDBOX_OK,            /* exited with status 0 */
+    SANDBOX_RUNTIME_ERROR, /* exited non-zero or died of a signal */
+    SANDBOX_TIMEOUT,       /* killed at the wall-clock limit */
+    SANDBOX_MEMORY_LIMIT,  /* OOM-killed by the memory cgroup */
+    SANDBOX_OUTPUT_LIMIT,  /* killed after exceeding the output cap */
+    SANDBOX_KILLED,        /* killed for another reason (e.g. seccomp SIGSYS) */
+};
+
+struct sandbox_result {
+    enum sandbox_status status;
+    int exit_code;        /* valid when signal == 0 */
+    int signal;           /* terminating signal, or 0 */
+    char *out;            /* stdout bytes (NUL-terminated, may contain NULs); owned */
+    size_t out_len;
+    char *err;            /* stderr bytes; owned */
+    size_t err_len;
+    bool out_truncated;
+    bool err_truncated;
+    bool oom;
+    bool timed_out;
+    int64_t wall_ms;
+    int64_t cpu_ms;       /* from the cgroup, so it covers every process of the run */
+    int64_t max_rss_kb;   /* peak memory of the cgroup */
+};
+
+/* Fill `limits` with the configured defaults (the blueprint's). */
+void sandbox_limits_default(struct sandbox_limits *limits, const struct sk_config *cfg);
+
+/*
+ * Start the spawner and check the host: user namespaces, cgroup controllers
+ * (v1 or v2), seccomp, the uid pool. Must run before any thread is created.
+ * Returns 0 or a negative errno with a message naming what is missing.
+ */
+int sandbox_init(const struct sk_config *cfg, struct sk_err *err);
+
+/* Stop the spawner; kills every run still alive. */
+void sandbox_shutdown(void);
+
+/*
+ * Run `spec` to completion. Returns 0 when the sandbox worked, whatever the
+ * program did (see res->status); a negative errno only when the sandbox
+ * itself failed. On success the caller must sandbox_result_close(res).
+ * Thread-safe.
+ */
+int sandbox_run(const struct sandbox_spec *spec, struct sandbox_result *res, struct sk_err *err);
+
+void sandbox_result_close(struct sandbox_result *res);
+
+const char *sandbox_status_name(enum sandbox_status st);
+
+/* A long-lived sandboxed process (see sandbox_proc_start). */
+struct sandbox_proc;
+
+/*
+ * Start `spec` and return at once with pipes to its stdin and stdout
+ * (stderr is collected, capped, for diagnostics). limits.wall_ms is ignored
+ * (0 = no timeout); the memory, CPU and pids limits hold for its whole life.
+ * The caller owns *out and ends it with sandbox_proc_free(). Thread-safe.
+ */
+int sandbox_proc_start(const struct sandbox_spec *spec, struct sandbox_proc **out,
+                       struct sk_err *err);
+int sandbox_proc_stdin(const struct sandbox_proc *p);  /* write end; owned by p */
+int sandbox_proc_stdout(const struct sandbox_proc *p); /* read end; owned by p */
+/* Current memory use of the process's cgroup in KiB, or a negative errno. */
+int64_t sandbox_proc_memory_kb(const struct sandbox_proc *p);
+/* True while the process is running. */
+bool sandbox_proc_alive(struct sandbox_proc *p);
+/* Kill everything in the run, reap it, remove its cgroup, return its uid, free p. */
+void sandbox_proc_free(struct sandbox_proc *p);
