@@ -37,7 +37,9 @@ struct model_request {
     const char *code;        /* COMPLETE/DEBUG/REPAIR: the code; not owned */
     const char *error;       /* DEBUG: the error(s) to fix; REPAIR: the findings, one per
                                 line as "line N: rule: message"; not owned */
-    const char *canary;      /* per-request canary placed in the system prompt; may be NULL */
+    const char *system;      /* chat providers: the system message (built by the guard's
+                                fence, with its canary); not owned */
+    const char *user;        /* chat providers: the fenced user message; not owned */
     const char *request_id;  /* for logs; not owned */
 };
 

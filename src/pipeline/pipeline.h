@@ -1,0 +1,74 @@
+/*
+ * The pipeline: the stage sequence behind each endpoint.
+ *
+ *   guard (sanitise + score the prompt) -> model -> extract code
+ *     -> AST policy -> static analysers -> verdict
+ *     -> [repair: findings back to the model, at most N rounds]
+ *     -> execution in the sandbox (only when the verdict allows it)
+ *     -> audit record -> response JSON
+ *
+ * One struct (struct request, in pipeline.c) travels down this line and
+ * collects the report; each stage reads what it needs and appends what it
+ * found; no stage calls back up. /complete skips execution; /debug first
+ * reproduces the error in the sandbox.
+ *
+ * The HTTP layer and the CLI both call pipeline_handle(), so the CLI's
+ * `generate`/`complete`/`debug` print exactly what the API returns.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/conf.h"
+#include "base/error.h"
+#include "lang/lang.h"
+
+enum endpoint { ENDPOINT_GENERATE, ENDPOINT_COMPLETE, ENDPOINT_DEBUG };
+
+struct pipeline_input {
+    enum endpoint endpoint;
+    const struct lang *lang;
+    const char *prompt;     /* generate: the user's prompt (valid UTF-8); not owned */
+    size_t prompt_len;
+    const char *code;       /* complete/debug: the code; not owned */
+    size_t code_len;
+    const char *error;      /* debug: the error the user saw; not owned */
+    size_t error_len;
+    const char *key_name;   /* API key name for the audit log, or NULL; not owned */
+    const char *request_id; /* 32 hex characters; not owned */
+};
+
+struct pipeline_output {
+    int status;   /* HTTP status: 200, or the error's (4xx/5xx) */
+    json_t *body; /* response JSON (the contract's object, or {"error":{...}}); owned */
+};
+
+struct pipeline;
+
+/*
+ * Build the long-lived parts (model provider, checks, sandbox runners,
+ * guard, audit log) from `cfg`. The sandbox must have been initialised
+ * before (sandbox_init, before threads). Returns 0 or a negative errno.
+ */
+int pipeline_new(const struct sk_config *cfg, struct pipeline **out, struct sk_err *err);
+void pipeline_free(struct pipeline *p);
+
+/*
+ * Run one request through its endpoint's stages and fill `out` (always:
+ * errors are answers too). Every request gets an audit record; when the
+ * record cannot be written the answer becomes 503. Thread-safe.
+ */
+void pipeline_handle(struct pipeline *p, const struct pipeline_input *in,
+                     struct pipeline_output *out);
+
+void pipeline_output_close(struct pipeline_output *out);
+
+/* Endpoint name: "generate", "complete", "debug". */
+const char *endpoint_name(enum endpoint e);
+
+/*
+ * The error object {"error":{"code","message"},"request_id"} (a new
+ * reference), shared by every layer that answers with an error.
+ */
+json_t *pipeline_error_json(const char *code, const char *message, const char *request_id);
