@@ -78,6 +78,21 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, con
     return ret;
 }
 
+/*
+ * Answer an endpoint request with an error before it reached the pipeline,
+ * after recording it in the audit log (503 if the record cannot be written).
+ */
+static enum MHD_Result refuse(struct api_server *s, struct MHD_Connection *c, enum endpoint ep,
+                              const char *key_name, unsigned status, const char *code,
+                              const char *message, const char *request_id)
+{
+    if (pipeline_audit_refusal(s->pipeline, ep, request_id, key_name, (int)status, code,
+                               message) < 0)
+        return send_error(c, 503, "audit_unavailable",
+                          "the audit log cannot be written; request not served", request_id);
+    return send_error(c, status, code, message, request_id);
+}
+
 static enum MHD_Result send_405(struct MHD_Connection *c, const char *allow, const char *rid)
 {
     json_t *body = pipeline_error_json("method_not_allowed", "method not allowed here", rid);
@@ -185,13 +200,14 @@ static enum MHD_Result run_endpoint(struct api_server *s, struct MHD_Connection 
                                     const struct sk_api_key *key)
 {
     const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *kn = key ? key->name : NULL;
     if (!is_json_type(ct))
-        return send_error(c, 415, "unsupported_media_type",
-                          "the body must be application/json", st->request_id);
+        return refuse(s, c, ep, kn, 415, "unsupported_media_type",
+                      "the body must be application/json", st->request_id);
     if (st->too_large) {
         char msg[96];
         snprintf(msg, sizeof(msg), "the body is larger than %zu bytes", s->cfg->max_body_bytes);
-        return send_error(c, 413, "payload_too_large", msg, st->request_id);
+        return refuse(s, c, ep, kn, 413, "payload_too_large", msg, st->request_id);
     }
 
     cleanup_json json_t *doc = NULL;
@@ -199,15 +215,15 @@ static enum MHD_Result run_endpoint(struct api_server *s, struct MHD_Connection 
     struct sk_err err;
     int ret = api_parse_request(ep, s->cfg, sk_buf_str(&st->body), st->body.len, &doc, &in, &err);
     if (ret == -EMSGSIZE)
-        return send_error(c, 413, "payload_too_large", err.msg, st->request_id);
+        return refuse(s, c, ep, kn, 413, "payload_too_large", err.msg, st->request_id);
     if (ret < 0)
-        return send_error(c, 400, "bad_request", err.msg, st->request_id);
+        return refuse(s, c, ep, kn, 400, "bad_request", err.msg, st->request_id);
     in.request_id = st->request_id;
     in.key_name = key ? key->name : NULL;
 
     if (!enter(s))
-        return send_error(c, 503, "overloaded", "too many requests in flight; retry shortly",
-                          st->request_id);
+        return refuse(s, c, ep, kn, 503, "overloaded",
+                      "too many requests in flight; retry shortly", st->request_id);
     struct pipeline_output out;
     pipeline_handle(s->pipeline, &in, &out);
     leave(s);
@@ -251,12 +267,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         }
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > s->cfg->max_body_bytes) {
+        if (route->kind == R_ENDPOINT && cl && strtoull(cl, NULL, 10) > s->cfg->max_body_bytes) {
             /* Answer at once rather than read a body we would throw away. */
             char msg[96];
             snprintf(msg, sizeof(msg), "the body is larger than %zu bytes",
                      s->cfg->max_body_bytes);
-            return send_error(c, 413, "payload_too_large", msg, st->request_id);
+            return refuse(s, c, route->endpoint, NULL, 413, "payload_too_large", msg,
+                          st->request_id);
         }
         return MHD_YES;
     }
@@ -300,8 +317,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     if (s->cfg->nkeys > 0) {
         key = authenticate(s->cfg, c);
         if (!key)
-            return send_error(c, 401, "unauthorized", "missing or wrong API key",
-                              st->request_id);
+            return refuse(s, c, route->endpoint, NULL, 401, "unauthorized",
+                          "missing or wrong API key", st->request_id);
     }
     return run_endpoint(s, c, st, route->endpoint, key);
 }

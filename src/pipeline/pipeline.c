@@ -398,6 +398,28 @@ void pipeline_handle(struct pipeline *p, const struct pipeline_input *in,
     check_section_close(&r.stat);
 }
 
+int pipeline_audit_refusal(struct pipeline *p, enum endpoint e, const char *request_id,
+                           const char *key_name, int status, const char *code,
+                           const char *message)
+{
+    char error[SK_ERR_LEN + 48];
+    snprintf(error, sizeof(error), "%s: %s", code, message);
+    struct audit_record rec = {
+        .id = request_id,
+        .ts_ms = sk_wall_ms(),
+        .endpoint = endpoint_name(e),
+        .key_name = key_name,
+        .status = status,
+        .timings_json = "{}",
+        .error = error,
+    };
+    struct sk_err err;
+    int ret = audit_append(p->audit, &rec, &err);
+    if (ret < 0)
+        log_error("request %s: %s", request_id, err.msg);
+    return ret;
+}
+
 void pipeline_output_close(struct pipeline_output *out)
 {
     json_decref(out->body);

@@ -64,6 +64,16 @@ void pipeline_handle(struct pipeline *p, const struct pipeline_input *in,
 
 void pipeline_output_close(struct pipeline_output *out);
 
+/*
+ * Record a request to `e` that the HTTP layer answered itself before the
+ * pipeline (bad input, no key, overload): every endpoint request gets an
+ * audit record. Returns 0, or a negative errno when the record could not be
+ * written (the caller then answers 503).
+ */
+int pipeline_audit_refusal(struct pipeline *p, enum endpoint e, const char *request_id,
+                           const char *key_name, int status, const char *code,
+                           const char *message);
+
 /* Endpoint name: "generate", "complete", "debug". */
 const char *endpoint_name(enum endpoint e);
 
