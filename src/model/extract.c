@@ -5,7 +5,9 @@
  * whose info string names the requested language; failing that, the first
  * fenced block with no info string. A block left open at the end of the
  * reply (the model ran out of tokens) runs to the end. Prose without any
- * fence yields NULL: we never run a model's prose as code.
+ * fence yields NULL: we never run a model's prose as code. As in CommonMark,
+ * a block closes only at a fence of the same character at least as long as
+ * the one that opened it.
  */
 #include "config.h"
 
@@ -52,6 +54,17 @@ static size_t fence_at(const char *p, const char *end, char *ch)
     return n + (size_t)indent;
 }
 
+/* Length of the run of fence characters on the line at p, after its indentation. */
+static size_t fence_run(const char *p, const char *end)
+{
+    while (p < end && *p == ' ')
+        p++;
+    size_t n = 0;
+    while (p + n < end && p[n] == *p)
+        n++;
+    return n;
+}
+
 /* Find the next fenced block at or after *pos. Returns 1 and fills b, or 0. */
 static int next_block(const char **pos, const char *end, struct block *b)
 {
@@ -75,7 +88,7 @@ static int next_block(const char **pos, const char *end, struct block *b)
                 size_t l = line_len(q, end);
                 char ch2;
                 size_t f2 = fence_at(q, end, &ch2);
-                if (f2 && ch2 == ch) {
+                if (f2 && ch2 == ch && fence_run(q, end) >= fence_run(p, end)) {
                     /* A closing fence has nothing but the fence on its line. */
                     const char *r = q + f2;
                     while (r < q + l && isspace((unsigned char)*r))
