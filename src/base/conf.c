@@ -49,6 +49,12 @@ static const struct opt opts[] = {
     STR("server", "log_level", log_level),
     BOOL("server", "log_prompts", log_prompts),
     STR("server", "data_dir", data_dir),
+    STR("server", "tls_cert", tls_cert),
+    STR("server", "tls_key", tls_key),
+    INT("server", "drain_s", drain_s, 0, 3600),
+
+    INT("limits", "requests_per_minute", rate_rpm, 1, 1000000),
+    INT("limits", "concurrent", rate_concurrent, 1, 100000),
 
     STR("model", "provider", model_provider),
     STR("model", "url", model_url),
@@ -101,6 +107,9 @@ void sk_config_defaults(struct sk_config *cfg)
     snprintf(cfg->audit_db, sizeof(cfg->audit_db), "%s", SKITTY_DEFAULT_AUDIT_DB);
     snprintf(cfg->log_level, sizeof(cfg->log_level), "info");
     snprintf(cfg->data_dir, sizeof(cfg->data_dir), "%s", SKITTY_DATA_DIR);
+    cfg->drain_s = 30;
+    cfg->rate_rpm = 120;
+    cfg->rate_concurrent = 8;
 
     snprintf(cfg->model_provider, sizeof(cfg->model_provider), "builtin");
     snprintf(cfg->model_url, sizeof(cfg->model_url), "http://127.0.0.1:8081/v1/chat/completions");
@@ -144,7 +153,9 @@ static int parse_key_line(struct sk_config *cfg, const char *name, const char *v
     if (strlen(name) >= sizeof(cfg->keys[0].name) || !*name)
         return sk_err_msg(err, EINVAL, "key name '%s' is empty or too long", name);
     if (strncmp(value, "sha256:", 7) != 0)
-        return sk_err_msg(err, EINVAL, "key '%s': value must be sha256:<64 hex digits> [admin]",
+        return sk_err_msg(err, EINVAL,
+                          "key '%s': value must be sha256:<64 hex digits> [admin] [rpm=N] "
+                          "[concurrent=N]",
                           name);
     struct sk_api_key *k = &cfg->keys[cfg->nkeys];
     const char *hex = value + 7;
@@ -158,13 +169,27 @@ static int parse_key_line(struct sk_config *cfg, const char *name, const char *v
     const char *rest = hex + 64;
     if (*rest && !isspace((unsigned char)*rest))
         return sk_err_msg(err, EINVAL, "key '%s': hash must be 64 hex digits", name);
-    while (isspace((unsigned char)*rest))
-        rest++;
     k->admin = false;
-    if (*rest) {
-        if (strcmp(rest, "admin") != 0)
-            return sk_err_msg(err, EINVAL, "key '%s': unknown permission '%s'", name, rest);
-        k->admin = true;
+    k->rpm = 0;
+    k->concurrent = 0;
+    while (*rest) {
+        while (isspace((unsigned char)*rest))
+            rest++;
+        size_t n = strcspn(rest, " \t");
+        if (n == 0)
+            break;
+        int v;
+        if (n == 5 && !strncmp(rest, "admin", 5))
+            k->admin = true;
+        else if (!strncmp(rest, "rpm=", 4) && sscanf(rest + 4, "%d", &v) == 1 &&
+                 v > 0 && (size_t)snprintf(NULL, 0, "rpm=%d", v) == n)
+            k->rpm = v;
+        else if (!strncmp(rest, "concurrent=", 11) && sscanf(rest + 11, "%d", &v) == 1 && v > 0 &&
+                 (size_t)snprintf(NULL, 0, "concurrent=%d", v) == n)
+            k->concurrent = v;
+        else
+            return sk_err_msg(err, EINVAL, "key '%s': unknown option '%.*s'", name, (int)n, rest);
+        rest += n;
     }
     snprintf(k->name, sizeof(k->name), "%s", name);
     cfg->nkeys++;
@@ -320,6 +345,12 @@ int sk_config_validate(const struct sk_config *cfg, struct sk_err *err)
                           "or critical");
     if (sk_log_level_parse(cfg->log_level) < 0)
         return sk_err_msg(err, EINVAL, "server.log_level must be debug, info, warn or error");
+    if (!cfg->tls_cert[0] != !cfg->tls_key[0])
+        return sk_err_msg(err, EINVAL, "server.tls_cert and server.tls_key go together");
+    for (size_t i = 0; i < cfg->nkeys; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(cfg->keys[i].name, cfg->keys[j].name))
+                return sk_err_msg(err, EINVAL, "key name '%s' is used twice", cfg->keys[i].name);
     if (cfg->guard_flag_threshold > cfg->guard_block_threshold)
         return sk_err_msg(err, EINVAL, "guard.flag_threshold must not exceed block_threshold");
     if (cfg->sandbox_memory_mb > cfg->sandbox_max_memory_mb ||

@@ -14,8 +14,9 @@
  * (upper case), e.g. SKITTY_MODEL_API_KEY. Unknown sections and keys are
  * errors, so a typo never silently leaves a default in place.
  *
- * The [keys] section is free-form: each line is `name = sha256:<hex> [perm,...]`
- * (an API key's name, the SHA-256 of the key, and its permissions).
+ * The [keys] section is free-form: each line is
+ * `name = sha256:<hex> [admin] [rpm=N] [concurrent=N]` (an API key's name, the
+ * SHA-256 of the key, its permission and its own limits).
  */
 #pragma once
 
@@ -30,7 +31,9 @@
 struct sk_api_key {
     char name[64];          /* shown in audit records and metrics */
     unsigned char hash[32]; /* SHA-256 of the key; the key itself is never stored */
-    bool admin;             /* may use the admin endpoints */
+    bool admin;             /* may use the admin endpoints (/metrics) */
+    int rpm;                /* requests per minute; 0 = limits.requests_per_minute */
+    int concurrent;         /* requests at once; 0 = limits.concurrent */
 };
 
 struct sk_config {
@@ -46,6 +49,13 @@ struct sk_config {
     char log_level[16];        /* debug|info|warn|error */
     bool log_prompts;          /* store prompts in the audit log; default false */
     char data_dir[512];        /* where policy/, workers/, data/ and node_modules/ live */
+    char tls_cert[512];        /* PEM certificate; TLS is on when both are set */
+    char tls_key[512];         /* PEM private key */
+    int drain_s;               /* SIGTERM: seconds to finish requests in flight; default 30 */
+
+    /* [limits] (per API key; without keys, for all callers together) */
+    int rate_rpm;              /* requests per minute (token bucket); default 120 */
+    int rate_concurrent;       /* requests at once; default 8 */
 
     /* [model] */
     char model_provider[16];   /* builtin | openai */

@@ -25,7 +25,30 @@ static void usage(FILE *out)
                  "  -l, --listen ADDR:PORT   address to listen on (port 0: any free port)\n"
                  "  -c, --config FILE        configuration file (also $SKITTY_CONFIG)\n"
                  "  -h, --help               this help\n\n"
+                 "SIGTERM/SIGINT drain (stop accepting, finish requests in flight within\n"
+                 "server.drain_s), SIGHUP reloads the API keys and limits.\n\n"
                  "Exit codes: 0 after a clean shutdown, 3 when it cannot start, 64 usage.\n");
+}
+
+/*
+ * SIGHUP: read the configuration again and swap in its keys and limits.
+ * Everything else (listen address, sandbox, model) needs a restart. A bad
+ * file leaves the running configuration in place.
+ */
+static void reload(struct api_server *server, const char *config, const char *listen)
+{
+    static struct sk_config fresh;
+    struct sk_err err;
+    if (cli_load_config(&fresh, config) < 0)
+        return;
+    if (listen && sk_config_set(&fresh, "server", "listen", listen, &err) < 0)
+        return;
+    if (sk_config_validate(&fresh, &err) < 0) {
+        log_error("SIGHUP: configuration refused, keeping the old one: %s", err.msg);
+        return;
+    }
+    api_server_reload(server, &fresh);
+    log_info("SIGHUP: reloaded %zu API keys and the limits", fresh.nkeys);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -103,13 +126,16 @@ int cmd_serve(int argc, char **argv)
         if (sigwait(&set, &sig) != 0)
             continue;
         if (sig == SIGHUP) {
-            log_info("SIGHUP: reload is not supported yet; ignoring");
+            reload(server, config, listen);
             continue;
         }
-        log_info("signal %d: shutting down", sig);
+        log_info("signal %d: draining (up to %d s)", sig, cfg.drain_s);
         break;
     }
-    api_server_stop(server);
+    int left = api_server_drain(server, cfg.drain_s);
+    if (left > 0)
+        log_warn("%d requests still running at the drain deadline; ending them", left);
     pipeline_free(pipeline);
+    log_info("stopped");
     return 0;
 }

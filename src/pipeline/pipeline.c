@@ -420,6 +420,13 @@ int pipeline_audit_refusal(struct pipeline *p, enum endpoint e, const char *requ
     return ret;
 }
 
+bool pipeline_ready(struct pipeline *p, json_t *checks)
+{
+    bool audit_ok = audit_writable(p->audit);
+    json_object_set_new(checks, "audit_log", json_boolean(audit_ok));
+    return audit_ok;
+}
+
 void pipeline_output_close(struct pipeline_output *out)
 {
     json_decref(out->body);

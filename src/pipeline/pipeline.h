@@ -18,6 +18,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/conf.h"
@@ -63,6 +64,13 @@ void pipeline_handle(struct pipeline *p, const struct pipeline_input *in,
                      struct pipeline_output *out);
 
 void pipeline_output_close(struct pipeline_output *out);
+
+/*
+ * Readiness: whether the audit log accepts writes, the sandbox is usable
+ * and the analyser workers are warm. Adds one boolean per check to
+ * `checks` and returns true when all hold.
+ */
+bool pipeline_ready(struct pipeline *p, json_t *checks);
 
 /*
  * Record a request to `e` that the HTTP layer answered itself before the

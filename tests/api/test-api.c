@@ -18,6 +18,7 @@
  *   statuses: CODE CODE ...      (concurrent) each must occur at least once
  *   json: POINTER OP [VALUE]     OP: == != (JSON value), ~ !~ (substring), exists, absent
  *   response-header: Name ~ TEXT
+ *   text: TEXT                   the raw body contains TEXT (for text/plain answers)
  *   audited: yes|no              override whether the request is audited
  *
  * usage: test-api SKITTY FAKE_OPENAI CASES_DIR OPENAPI_JSON
@@ -40,8 +41,10 @@
 #define MAX_SERVERS 32
 #define MAX_LINES 64
 
-/* sha256("alice-secret") */
+/* SHA-256 of the test keys "alice-secret" (plain) and "ops-secret" (admin). */
 #define ALICE_HASH "0c848abb03307b06cf70cd4e29c157dc81af5e94ab3eb1d0c59a120269572376"
+#define BOB_HASH "81b637d8fcd2c6da6359e6963113a1170de795e4b725b84d1e0b4cfd9ec58ce9"
+#define OPS_HASH "32323cfa9ec9d62750daad0836a4cf3d7b60d23723b7852a529667deed01669f"
 
 static const char *skitty_path, *fake_path;
 static int fake_port;
@@ -75,8 +78,9 @@ static char *profile_config(const char *profile, const char *arg)
     else if (!strcmp(profile, "keys"))
         n = asprintf(&c,
                      "[model]\nprovider = openai\nurl = http://127.0.0.1:%d/v1/chat/completions\n"
-                     "name = ok-python\n[keys]\nalice = sha256:%s\n",
-                     fake_port, ALICE_HASH);
+                     "name = ok-python\n[keys]\nalice = sha256:%s\nops = sha256:%s admin\n"
+                     "bob = sha256:%s rpm=2\n",
+                     fake_port, ALICE_HASH, OPS_HASH, BOB_HASH);
     else if (!strcmp(profile, "small"))
         n = asprintf(&c, "[server]\nmax_body_bytes = 2048\n[guard]\nmax_prompt_bytes = 100\n");
     else if (!strcmp(profile, "busy"))
@@ -128,6 +132,8 @@ struct kase {
     int nchecks;
     char *hchecks[8];
     int nhchecks;
+    char *texts[8];
+    int ntexts;
     int audited; /* -1 = derive */
 };
 
@@ -183,6 +189,8 @@ static int load_case(const char *path, struct kase *k)
                 k->statuses[k->nstatuses++] = atoi(t);
         } else if (!strcmp(line, "json") && k->nchecks < MAX_LINES)
             k->checks[k->nchecks++] = strdup(v);
+        else if (!strcmp(line, "text") && k->ntexts < 8)
+            k->texts[k->ntexts++] = strdup(v);
         else if (!strcmp(line, "response-header") && k->nhchecks < 8)
             k->hchecks[k->nhchecks++] = strdup(v);
         else if (!strcmp(line, "audited"))
@@ -214,6 +222,8 @@ static void free_case(struct kase *k)
         free(k->checks[i]);
     for (int i = 0; i < k->nhchecks; i++)
         free(k->hchecks[i]);
+    for (int i = 0; i < k->ntexts; i++)
+        free(k->texts[i]);
     free(k->body);
 }
 
@@ -331,6 +341,15 @@ static void run_case(struct kase *k)
             printf("#   %s: status %ld; body %.400s\n", k->name, rep->status, rep->body);
             good = 0;
         }
+        for (int j = 0; j < k->ntexts; j++)
+            if (!strstr(rep->body, k->texts[j])) {
+                printf("#   %s: body lacks '%s'\n", k->name, k->texts[j]);
+                good = 0;
+            }
+        char ctype[128] = "";
+        http_header(rep, "Content-Type", ctype, sizeof(ctype));
+        if (!strncmp(ctype, "text/plain", 10))
+            continue; /* e.g. /metrics: checked by `text:` lines only */
         json_error_t jerr;
         json_t *doc = json_loadb(rep->body, rep->len, 0, &jerr);
         if (!doc) {
