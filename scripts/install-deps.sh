@@ -14,7 +14,7 @@ PKGS="gcc make meson ninja-build pkg-config
       libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libseccomp-dev
       libsqlite3-dev libutf8proc-dev libgnutls28-dev
       bandit python3 nodejs npm
-      curl sqlite3 iproute2 nftables util-linux procps"
+      curl sqlite3 openssl iproute2 nftables util-linux procps"
 # Benchmarks only.
 BENCH_PKGS="hyperfine bubblewrap wrk"
 

@@ -11,6 +11,7 @@
  *   500            HTTP 500 every time
  *   429-then-ok    HTTP 429 (Retry-After: 1) on odd calls, a good reply on even ones
  *   hang           never answers within the client's timeout (sleeps 20 s)
+ *   slow           answers like ok-python after 2 s
  *   huge           a 5 MiB reply
  *   echo           replies with the request's messages inside a python block
  *
@@ -118,6 +119,9 @@ static enum MHD_Result answer(struct MHD_Connection *c, const struct upload *u)
         ret = n % 2 ? reply(c, 429, "{\"error\":\"slow down\"}") : chat(c, code_for("python"));
     } else if (!strcmp(mode, "hang")) {
         sleep(20);
+        ret = chat(c, code_for("python"));
+    } else if (!strcmp(mode, "slow")) {
+        sleep(2);
         ret = chat(c, code_for("python"));
     } else if (!strcmp(mode, "huge")) {
         size_t n = 5u << 20;

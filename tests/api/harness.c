@@ -41,7 +41,8 @@ int server_start(struct server *s, const char *skitty, const char *config,
     FILE *f = fopen(conf, "w");
     if (!f)
         return -1;
-    fprintf(f, "%s\n[server]\naudit_db = %s\n", config, s->audit);
+    /* The caller's configuration comes last, so it may move the audit log. */
+    fprintf(f, "[server]\naudit_db = %s\n%s\n", s->audit, config);
     fclose(f);
 
     s->pid = fork();

@@ -20,7 +20,7 @@ struct server {
 
 /*
  * Start `skitty serve` with `config` (INI text; the harness adds audit_db
- * and the listen address) and wait until it listens. `extra_env` may be
+ * before it, and the listen address) and wait until it listens. `extra_env` may be
  * NULL or a NULL-terminated list of "NAME=value". Returns 0 or -1.
  */
 int server_start(struct server *s, const char *skitty, const char *config,
