@@ -39,5 +39,9 @@ bench: build
 	@scripts/install-deps.sh --bench
 	bench/run.sh
 
+fuzz: deps
+	@scripts/install-deps.sh --fuzz
+	scripts/fuzz.sh
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -5,6 +5,7 @@
 #
 #   scripts/install-deps.sh          build, run and test dependencies
 #   scripts/install-deps.sh --bench  also the benchmark tools
+#   scripts/install-deps.sh --fuzz   also clang and libFuzzer
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -15,10 +16,12 @@ PKGS="gcc make meson ninja-build pkg-config
       libsqlite3-dev libutf8proc-dev libgnutls28-dev
       bandit python3 nodejs npm
       curl sqlite3 openssl iproute2 nftables util-linux procps"
-# Benchmarks only.
+# Benchmarks and fuzzing only.
 BENCH_PKGS="hyperfine bubblewrap wrk"
+FUZZ_PKGS="clang libclang-rt-14-dev"
 
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS $BENCH_PKGS"
+[ "${1:-}" = "--fuzz" ] && PKGS="$PKGS $FUZZ_PKGS"
 
 missing=""
 for p in $PKGS; do
