@@ -11,6 +11,10 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "pipeline/pipeline.h"
+#include "skitty_client.h"
+
+#include <curl/curl.h>
+#include <unistd.h>
 
 #include <getopt.h>
 #include <stdio.h>
@@ -38,9 +42,65 @@ static void usage(FILE *out, enum endpoint ep)
                  "  -e, --error TEXT       (debug) the error message the code produced\n"
                  "  -E, --error-file FILE  (debug) read the error from FILE (- for stdin)\n"
                  "  -c, --config FILE      configuration file (also $SKITTY_CONFIG)\n"
+                 "  -s, --server URL       ask a running server instead of running locally\n"
+                 "                         (also $SKITTY_SERVER); its key from $SKITTY_API_KEY\n"
                  "  -h, --help             this help\n\n"
+                 "Progress goes to stderr when it is a terminal.\n"
                  "Prints the API's JSON answer. Exit codes: 0 pass, 1 warn, 2 block,\n"
                  "3 could not complete, 64 usage.\n");
+}
+
+static int exit_code(long status, const char *verdict)
+{
+    if (status != 200 || !verdict)
+        return EXIT_INCOMPLETE;
+    return !strcmp(verdict, "pass") ? 0 : !strcmp(verdict, "warn") ? EXIT_WARN : EXIT_BLOCK;
+}
+
+static void show_progress(void *ctx, const char *event, const char *data)
+{
+    (void)ctx;
+    json_t *d = json_loads(data, 0, NULL);
+    const char *stage = json_string_value(json_object_get(d, "stage"));
+    const char *state = json_string_value(json_object_get(d, "state"));
+    json_t *ms = json_object_get(d, "ms");
+    if (stage && state && !strcmp(state, "end") && ms)
+        fprintf(stderr, "  %-16s %8.1f ms\n", stage, json_number_value(ms));
+    else if (stage && state)
+        fprintf(stderr, "  %-16s %s\n", stage, state);
+    else
+        fprintf(stderr, "  %s %s\n", event, data);
+    json_decref(d);
+}
+
+/* Remote mode: the same request to a running server, through the C client. */
+static int remote(const char *server, enum endpoint ep, const struct lang *lang, const char *text,
+                  const char *error_text)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    struct skitty_client *c = skitty_client_new(server, getenv("SKITTY_API_KEY"));
+    if (isatty(2))
+        skitty_client_set_progress(c, show_progress, NULL);
+    struct skitty_response r;
+    int ret = ep == ENDPOINT_GENERATE   ? skitty_generate(c, text, lang->name, &r)
+              : ep == ENDPOINT_COMPLETE ? skitty_complete(c, text, lang->name, &r)
+                                        : skitty_debug(c, text, error_text, lang->name, &r);
+    int rc;
+    if (ret < 0) {
+        fprintf(stderr, "skitty: %s: %s\n", server, r.error_message ? r.error_message : "failed");
+        rc = EXIT_INCOMPLETE;
+    } else {
+        json_t *doc = json_loads(r.json, 0, NULL);
+        char *pretty = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+        printf("%s\n", pretty ? pretty : r.json);
+        free(pretty);
+        json_decref(doc);
+        rc = exit_code(r.http_status, r.verdict);
+    }
+    skitty_response_close(&r);
+    skitty_client_free(c);
+    curl_global_cleanup();
+    return rc;
 }
 
 static int run(int argc, char **argv, enum endpoint ep)
@@ -48,12 +108,14 @@ static int run(int argc, char **argv, enum endpoint ep)
     static const struct option longopts[] = {
         {"lang", required_argument, NULL, 'l'},   {"error", required_argument, NULL, 'e'},
         {"error-file", required_argument, NULL, 'E'}, {"config", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"server", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *lang_name = ep == ENDPOINT_GENERATE ? "python" : NULL;
     const char *error = NULL, *error_file = NULL, *config = NULL;
+    const char *server = getenv("SKITTY_SERVER");
     int opt;
-    while ((opt = getopt_long(argc, argv, "l:e:E:c:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "l:e:E:c:s:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'l':
             lang_name = optarg;
@@ -66,6 +128,9 @@ static int run(int argc, char **argv, enum endpoint ep)
             break;
         case 'c':
             config = optarg;
+            break;
+        case 's':
+            server = optarg;
             break;
         case 'h':
             usage(stdout, ep);
@@ -112,6 +177,9 @@ static int run(int argc, char **argv, enum endpoint ep)
         return EXIT_USAGE;
     }
 
+    if (server && *server)
+        return remote(server, ep, lang, text, error_text);
+
     struct sk_err err;
     struct pipeline *p;
     if (pipeline_new(&cfg, &p, &err) < 0) {
@@ -141,12 +209,8 @@ static int run(int argc, char **argv, enum endpoint ep)
     printf("%s\n", s ? s : "null");
     free(s);
 
-    int rc = EXIT_INCOMPLETE;
-    if (out.status == 200) {
-        const char *v = json_string_value(
-            json_object_get(json_object_get(out.body, "security_report"), "verdict"));
-        rc = v && !strcmp(v, "pass") ? 0 : v && !strcmp(v, "warn") ? EXIT_WARN : EXIT_BLOCK;
-    }
+    int rc = exit_code(out.status, json_string_value(json_object_get(
+                                       json_object_get(out.body, "security_report"), "verdict")));
     pipeline_output_close(&out);
     pipeline_free(p);
     return rc;
