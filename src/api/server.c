@@ -12,6 +12,7 @@
 
 #include "api/access.h"
 #include "api/api.h"
+#include "api/stream.h"
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -200,6 +201,47 @@ static void observe_timings(const char *endpoint, const json_t *timings)
     }
 }
 
+static bool wants_stream(struct MHD_Connection *c)
+{
+    const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    return a && strstr(a, "text/event-stream") != NULL;
+}
+
+/* What the end of a request does, plain or streamed (in the thread that ran it). */
+static void finish(struct api_server *s, const struct pipeline_input *in,
+                   const struct pipeline_output *out, const char *key)
+{
+    leave(s);
+    const char *verdict = json_string_value(
+        json_object_get(json_object_get(out->body, "security_report"), "verdict"));
+    const char *ecode =
+        json_string_value(json_object_get(json_object_get(out->body, "error"), "code"));
+    const char *ep = endpoint_name(in->endpoint);
+    sk_log(SK_LOG_INFO, in->request_id, "%s %s -> %d%s%s", ep, in->lang->name, out->status,
+           verdict ? " " : "", verdict ? verdict : "");
+    count_request(ep, (unsigned)out->status, verdict, key);
+    if (ecode && !strncmp(ecode, "model_", 6)) {
+        char labels[64];
+        snprintf(labels, sizeof(labels), "kind=\"%s\"", ecode);
+        metrics_count("skitty_model_errors_total", labels, 1);
+    }
+    observe_timings(ep, json_object_get(out->body, "timings"));
+}
+
+struct stream_end {
+    struct api_server *s; /* not owned */
+    char key[64];
+};
+
+static void finish_stream(void *ctx, const struct pipeline_input *in,
+                          const struct pipeline_output *out)
+{
+    struct stream_end *e = ctx;
+    finish(e->s, in, out, e->key[0] ? e->key : NULL);
+    access_release(e->s->access, e->key);
+    free(e);
+}
+
 static enum MHD_Result run_endpoint(struct api_server *s, struct MHD_Connection *c,
                                     struct conn *st, enum endpoint ep)
 {
@@ -241,25 +283,22 @@ static enum MHD_Result run_endpoint(struct api_server *s, struct MHD_Connection 
     } else if (!enter(s)) {
         result = refuse(s, c, ep, kn, 503, "overloaded",
                         "too many requests in flight; retry shortly", rid, 1);
+    } else if (wants_stream(c)) {
+        in.request_id = rid;
+        in.key_name = kn;
+        struct stream_end *end = xcalloc(1, sizeof(*end));
+        end->s = s;
+        snprintf(end->key, sizeof(end->key), "%s", key);
+        struct stream_job job = {.pipeline = s->pipeline, .in = in, .doc = steal_pointer(&doc),
+                                 .finish = finish_stream, .ctx = end};
+        /* The stream's thread releases the slot and the key's concurrency. */
+        return stream_start(c, &job);
     } else {
         in.request_id = rid;
         in.key_name = kn;
         struct pipeline_output out;
         pipeline_handle(s->pipeline, &in, &out);
-        leave(s);
-        const char *verdict = json_string_value(
-            json_object_get(json_object_get(out.body, "security_report"), "verdict"));
-        const char *ecode =
-            json_string_value(json_object_get(json_object_get(out.body, "error"), "code"));
-        sk_log(SK_LOG_INFO, rid, "%s %s -> %d%s%s", endpoint_name(ep), in.lang->name, out.status,
-               verdict ? " " : "", verdict ? verdict : "");
-        count_request(endpoint_name(ep), (unsigned)out.status, verdict, kn);
-        if (ecode && !strncmp(ecode, "model_", 6)) {
-            char labels[64];
-            snprintf(labels, sizeof(labels), "kind=\"%s\"", ecode);
-            metrics_count("skitty_model_errors_total", labels, 1);
-        }
-        observe_timings(endpoint_name(ep), json_object_get(out.body, "timings"));
+        finish(s, &in, &out, kn);
         result = send_json(c, (unsigned)out.status, out.body, rid, out.status == 503 ? 1 : 0);
         pipeline_output_close(&out);
     }

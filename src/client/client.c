@@ -69,6 +69,7 @@ struct stream {
     char event[32];        /* current SSE event name */
     struct sk_buf data;    /* current SSE event data */
     char *result;          /* the "result" event's data, when streaming */
+    long status;           /* the "status" event's value, when streaming */
     int sse;
 };
 
@@ -80,6 +81,10 @@ static void sse_line(struct stream *s, const char *l, size_t n)
             if (!strcmp(s->event, "result")) {
                 free(s->result);
                 s->result = xstrdup(sk_buf_str(&s->data));
+            } else if (!strcmp(s->event, "status")) {
+                json_t *v = json_loads(sk_buf_str(&s->data), 0, NULL);
+                s->status = (long)json_integer_value(json_object_get(v, "status"));
+                json_decref(v);
             } else if (s->c->progress) {
                 s->c->progress(s->c->progress_ctx, s->event[0] ? s->event : "message",
                                sk_buf_str(&s->data));
@@ -193,6 +198,8 @@ static int call(struct skitty_client *c, const char *path, json_t *body,
             sse_line(&s, sk_buf_str(&s.line), s.line.len);
         sse_line(&s, "", 0);
         fill(out, s.result ? s.result : "{}");
+        if (s.status) /* the stream itself is 200; the answer's status came as an event */
+            out->http_status = s.status;
     } else {
         fill(out, sk_buf_str(&s.raw));
     }

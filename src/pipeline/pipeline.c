@@ -98,11 +98,23 @@ void pipeline_free(struct pipeline *p)
 
 /* ---------------------------------------------------------------- helpers */
 
+/* A stage starts: tell the progress hook; returns the start time for timing(). */
+static double begin(struct request *r, const char *stage)
+{
+    if (r->in->progress)
+        r->in->progress(r->in->progress_ctx, stage, "start", 0);
+    return sk_now_ms();
+}
+
+/* A stage ends: add its duration to timings[stage] and tell the progress hook. */
 static void timing(struct request *r, const char *stage, double since)
 {
+    double ms = sk_now_ms() - since;
     json_t *old = json_object_get(r->timings, stage);
     double prev = old ? json_real_value(old) : 0;
-    json_object_set_new(r->timings, stage, json_real(prev + (sk_now_ms() - since)));
+    json_object_set_new(r->timings, stage, json_real(prev + ms));
+    if (r->in->progress)
+        r->in->progress(r->in->progress_ctx, stage, "end", ms);
 }
 
 static void fail(struct request *r, int status, const char *code, const char *msg)
@@ -174,7 +186,7 @@ static void build_messages(const struct request *r, enum model_task task, const 
 /* Model: ask for code; the reply's code becomes the candidate. */
 static int stage_model(struct request *r, enum model_task task)
 {
-    double t = sk_now_ms();
+    double t = begin(r, "model");
     cleanup_free char *system = NULL;
     cleanup_free char *user = NULL;
     build_messages(r, task, NULL, &system, &user);
@@ -309,7 +321,7 @@ static json_t *response(struct request *r)
 /* Audit: one record per request. Returns 0 or a negative errno. */
 static int stage_audit(struct request *r, json_t *body, struct sk_err *err)
 {
-    double t = sk_now_ms();
+    double t = begin(r, "audit");
     cleanup_free char *timings = sk_json_dumps(r->timings);
     cleanup_free char *resp = sk_json_dumps(body);
     char error[SK_ERR_LEN + 48] = "";

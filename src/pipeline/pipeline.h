@@ -38,6 +38,10 @@ struct pipeline_input {
     size_t error_len;
     const char *key_name;   /* API key name for the audit log, or NULL; not owned */
     const char *request_id; /* 32 hex characters; not owned */
+    /* Optional progress hook: called from the handling thread as each stage
+     * starts ("start", ms = 0) and ends ("end", ms = its duration). */
+    void (*progress)(void *ctx, const char *stage, const char *state, double ms);
+    void *progress_ctx;
 };
 
 struct pipeline_output {
