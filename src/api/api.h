@@ -10,6 +10,7 @@
  *   GET  /readyz    readiness: audit log writable, sandbox usable, workers warm (open)
  *   GET  /metrics   Prometheus text (admin key when keys are configured)
  *   GET  /openapi.json (open)
+ *   GET  /, /web/<file>  the playground page (static files under web/, open)
  *
  * One thread per connection (MHD_USE_THREAD_PER_CONNECTION): a request
  * runs its pipeline synchronously in its connection's thread. At most

@@ -20,6 +20,8 @@
 #include "base/util.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -29,8 +31,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WEB_MAX_FILES 64
+#define WEB_MAX_BYTES (2u << 20)
+
+/* A static file of the playground page, loaded at start (web/). */
+struct web_file {
+    char name[64];   /* file name, e.g. "app.js" */
+    char *data;      /* owned */
+    size_t len;
+    const char *type; /* Content-Type; static string */
+};
+
 struct api_server {
     const struct sk_config *cfg;  /* not owned */
+    struct web_file web[WEB_MAX_FILES];
+    size_t nweb;
     struct pipeline *pipeline;    /* not owned */
     struct access *access;
     struct MHD_Daemon *mhd;
@@ -50,7 +65,7 @@ struct conn {
     char request_id[33];
 };
 
-enum route_kind { R_ENDPOINT, R_HEALTH, R_READY, R_METRICS, R_OPENAPI };
+enum route_kind { R_ENDPOINT, R_HEALTH, R_READY, R_METRICS, R_OPENAPI, R_WEB };
 
 struct route {
     const char *path;
@@ -67,7 +82,11 @@ static const struct route routes[] = {
     {"/readyz", "GET", R_READY, 0},
     {"/metrics", "GET", R_METRICS, 0},
     {"/openapi.json", "GET", R_OPENAPI, 0},
+    {"/", "GET", R_WEB, 0},
 };
+
+/* Files of the page are served under /web/<name>; "/" is web/index.html. */
+#define WEB_PREFIX "/web/"
 
 /* ----------------------------------------------------------------- replies */
 
@@ -338,12 +357,104 @@ static enum MHD_Result serve_ready(struct api_server *s, struct MHD_Connection *
     return r;
 }
 
+/*
+ * The playground's static files, from memory. The page talks only to this
+ * origin, so the Content-Security-Policy forbids everything else (no inline
+ * script, no third-party code, no framing).
+ */
+static enum MHD_Result serve_web(struct api_server *s, struct MHD_Connection *c, const char *name)
+{
+    for (size_t i = 0; i < s->nweb; i++) {
+        if (strcmp(s->web[i].name, name) != 0)
+            continue;
+        struct MHD_Response *r = MHD_create_response_from_buffer(
+            s->web[i].len, s->web[i].data, MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, s->web[i].type);
+        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                                "base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+        MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+        MHD_add_response_header(r, "X-Frame-Options", "DENY");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        enum MHD_Result ret = MHD_queue_response(c, 200, r);
+        MHD_destroy_response(r);
+        return ret;
+    }
+    return send_error(c, 404, "not_found", "no such file", NULL, 0);
+}
+
+static const char *web_type(const char *name)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
+        {".png", "image/png"},                 {".json", "application/json"},
+        {".ico", "image/x-icon"},
+    };
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < ARRAY_SIZE(types); i++)
+        if (!strcmp(dot, types[i].ext))
+            return types[i].type;
+    return NULL;
+}
+
+/*
+ * Load web/ into memory: regular files with plain names only (no
+ * subdirectories, no dot files), each under WEB_MAX_BYTES, so a request can
+ * only ever name one of them. A missing web/ just means no page.
+ */
+static int load_web(struct api_server *s, const char *data_dir, struct sk_err *err)
+{
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s/web", data_dir);
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int ret = 0;
+    while ((e = readdir(d)) && !ret) {
+        const char *type = web_type(e->d_name);
+        if (e->d_name[0] == '.' || !type || strlen(e->d_name) >= sizeof(s->web[0].name))
+            continue;
+        if (s->nweb == WEB_MAX_FILES) {
+            ret = sk_err_msg(err, E2BIG, "%s holds more than %d files", dir, WEB_MAX_FILES);
+            break;
+        }
+        char path[700];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        struct web_file *f = &s->web[s->nweb];
+        int r = sk_read_file(path, WEB_MAX_BYTES, &f->data, &f->len);
+        if (r < 0) {
+            ret = sk_err_make(err, -r, "cannot read %s", path);
+            break;
+        }
+        snprintf(f->name, sizeof(f->name), "%s", e->d_name);
+        f->type = type;
+        s->nweb++;
+    }
+    closedir(d);
+    return ret;
+}
+
 /* ---------------------------------------------------------------- handler */
+
+static const struct route web_route = {WEB_PREFIX, "GET", R_WEB, 0};
 
 static const struct route *find_route(const char *url, const char *method, bool *path_known)
 {
     const struct route *route = NULL;
     *path_known = false;
+    if (!strncmp(url, WEB_PREFIX, strlen(WEB_PREFIX))) {
+        *path_known = true;
+        return !strcmp(method, "GET") ? &web_route : NULL;
+    }
     for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
         if (strcmp(url, routes[i].path) != 0)
             continue;
@@ -368,6 +479,8 @@ static enum MHD_Result first_call(struct api_server *s, struct MHD_Connection *c
         json_decref(body);
         struct MHD_Response *r =
             MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
+                                strncmp(url, WEB_PREFIX, strlen(WEB_PREFIX)) ? "" : "GET");
         for (size_t i = 0; i < ARRAY_SIZE(routes); i++)
             if (!strcmp(url, routes[i].path))
                 MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, routes[i].method);
@@ -439,6 +552,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         MHD_destroy_response(r);
         return ret;
     }
+    case R_WEB:
+        return serve_web(s, c, strcmp(url, "/") ? url + strlen(WEB_PREFIX) : "index.html");
     case R_ENDPOINT:
         break;
     }
@@ -511,6 +626,8 @@ static void server_free(struct api_server *s)
     free(s->tls_key);
     free(s->tls_cert);
     free(s->openapi);
+    for (size_t i = 0; i < s->nweb; i++)
+        free(s->web[i].data);
     access_free(s->access);
     pthread_cond_destroy(&s->slot_free);
     pthread_mutex_destroy(&s->lock);
@@ -557,7 +674,7 @@ int api_server_start(const struct sk_config *cfg, struct pipeline *pipeline,
         server_free(s);
         return sk_err_make(err, -ret, "cannot read %s", path);
     }
-    if (load_tls(s, cfg, err) < 0) {
+    if (load_web(s, cfg->data_dir, err) < 0 || load_tls(s, cfg, err) < 0) {
         server_free(s);
         return -err->code;
     }

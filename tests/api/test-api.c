@@ -374,8 +374,8 @@ static void run_case(struct kase *k)
             }
         char ctype[128] = "";
         http_header(rep, "Content-Type", ctype, sizeof(ctype));
-        if (!strncmp(ctype, "text/plain", 10))
-            continue; /* e.g. /metrics: checked by `text:` lines only */
+        if (!strncmp(ctype, "text/plain", 10) || !strncmp(ctype, "text/html", 9))
+            continue; /* /metrics and the page: checked by `text:` lines only */
         json_error_t jerr;
         json_t *doc = json_loadb(rep->body, rep->len, 0, &jerr);
         if (!doc) {
