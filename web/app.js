@@ -249,6 +249,7 @@ function progressEvent(ev) {
     chip.querySelector('.chip-ms').textContent = formatMs(num(ev.ms));
   } else if (running) {
     running.stage = stageLabel(stage);
+    tick();
   }
 }
 
@@ -298,7 +299,7 @@ function showHttpError(status, body, retryAfter) {
   } else if (status === 502 || status === 504) {
     hint = 'The model backend failed; the request was not served.';
   }
-  showError(status, `${status} ${HTTP_TEXT[status] || 'Error'} · ${code}`, message, hint);
+  showError(status, `${status} ${HTTP_TEXT[status] || 'Error'}`, `${message} (${code})`, hint);
   const rid = str(obj(body).request_id);
   ui.meta.textContent = rid ? `request ${rid}` : '';
 }

@@ -225,7 +225,7 @@ export function renderSections(list, report) {
       el('span', { class: 'section-name' }, SECTION_NAMES[name]),
       ' ', el('span', { class: `state state-${status}` }, status),
       parts.length ? ` · ${parts.join(' · ')}` : '',
-      s.error ? el('span', { class: 'section-error' }, ` · ${str(s.error)}`) : ''));
+      s.error ? el('span', { class: 'section-why' }, ` · ${str(s.error)}`) : ''));
   }
 }
 
@@ -256,7 +256,7 @@ export function renderRepairs(list, report) {
 /* ------------------------------------------------------------ execution */
 
 const EXEC_LABELS = {
-  ok: 'ran to the end',
+  ok: 'ok',
   runtime_error: 'runtime error',
   timeout: 'killed at the time limit',
   memory_limit: 'killed at the memory limit',
@@ -281,17 +281,22 @@ export function renderExecution(facts, outputEl, errorsEl, execution) {
   const fact = (label, value, cls) => {
     facts.append(el('div', { class: 'fact' }, el('dt', {}, label), el('dd', { class: cls }, value)));
   };
-  fact('Status', `${status}${known(EXEC_LABELS, status) && status !== 'ok' ? ` (${EXEC_LABELS[status]})` : ''}`,
-    `exec-status exec-${known(EXEC_LABELS, status) ? status : 'unknown'}`);
+  const ran = status !== 'not_run';
+  const statusCell = el('dd', {
+    class: `exec-status exec-${known(EXEC_LABELS, status) ? status : 'unknown'}`,
+    title: status,
+    dataset: { status },
+  }, known(EXEC_LABELS, status) ? EXEC_LABELS[status] : status);
+  facts.append(el('div', { class: 'fact' }, el('dt', {}, 'Status'), statusCell));
   if (e.reason)
     fact('Why', str(e.reason));
-  fact('Compilation', str(e.compilation_status, '–'));
+  fact('Compilation', str(e.compilation_status, '–').replace('_', ' '));
   fact('Exit code', num(e.exit_code) === null ? '–' : String(num(e.exit_code)));
   if (num(e.signal) !== null)
     fact('Signal', String(num(e.signal)));
-  fact('Wall time', formatMs(num(e.wall_ms)));
-  fact('CPU time', formatMs(num(e.cpu_ms)));
-  fact('Peak memory', num(e.max_rss_kb) === null ? '–' : `${(num(e.max_rss_kb) / 1024).toFixed(1)} MiB`);
+  fact('Wall time', ran ? formatMs(num(e.wall_ms)) : '–');
+  fact('CPU time', ran ? formatMs(num(e.cpu_ms)) : '–');
+  fact('Peak memory', ran && num(e.max_rss_kb) !== null ? `${(num(e.max_rss_kb) / 1024).toFixed(1)} MiB` : '–');
   if (e.output_truncated === true)
     fact('Output', 'cut at the limit', 'exec-truncated');
   outputEl.textContent = str(e.output);
