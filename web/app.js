@@ -413,7 +413,7 @@ async function send() {
     const type = (res.headers.get('Content-Type') || '').toLowerCase();
     if (res.ok && type.startsWith('text/event-stream')) {
       await readEventStream(res, (ev) => {
-        let data = null;
+        let data;
         try {
           data = JSON.parse(ev.data);
         } catch {
