@@ -424,8 +424,8 @@ static int load_web(struct api_server *s, const char *data_dir, struct sk_err *e
             ret = sk_err_msg(err, E2BIG, "%s holds more than %d files", dir, WEB_MAX_FILES);
             break;
         }
-        char path[700];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/%.63s", dir, e->d_name);
         struct stat st;
         if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
             continue;
@@ -435,7 +435,7 @@ static int load_web(struct api_server *s, const char *data_dir, struct sk_err *e
             ret = sk_err_make(err, -r, "cannot read %s", path);
             break;
         }
-        snprintf(f->name, sizeof(f->name), "%s", e->d_name);
+        memcpy(f->name, e->d_name, strlen(e->d_name) + 1); /* length checked above */
         f->type = type;
         s->nweb++;
     }

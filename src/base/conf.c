@@ -91,6 +91,7 @@ static const struct opt opts[] = {
     SIZE("guard", "max_prompt_bytes", max_prompt_bytes, 16, 16 << 20),
 
     INT("pipeline", "repair_rounds", repair_rounds, 0, 10),
+    STR("export", "redact", export_redact),
     BOOL("pipeline", "withhold_blocked", withhold_blocked),
 };
 
@@ -142,6 +143,10 @@ void sk_config_defaults(struct sk_config *cfg)
     cfg->max_prompt_bytes = 32 * 1024;
 
     cfg->repair_rounds = 2;
+    /* E-mail addresses, URLs, long numbers and things shaped like API keys. */
+    snprintf(cfg->export_redact, sizeof(cfg->export_redact), "%s",
+             "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}|https?://[^[:space:]\"']+|"
+             "[0-9]{6,}|(sk|pk|ghp|gho|xox[bpas]|AKIA|AIza)[-_A-Za-z0-9]{12,}");
     cfg->withhold_blocked = true;
 }
 

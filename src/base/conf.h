@@ -99,6 +99,9 @@ struct sk_config {
     int repair_rounds;          /* model repair rounds for block/warn; default 2 */
     bool withhold_blocked;      /* empty `code` on a block verdict; default true */
 
+    /* [export] */
+    char export_redact[512];    /* POSIX ERE; matches in exported prompts become [REDACTED] */
+
     /* [keys] */
     struct sk_api_key keys[SK_CONFIG_MAX_KEYS];
     size_t nkeys;

@@ -3,11 +3,13 @@
  *
  *   skitty audit verify   walk the hash chain; exit 0 when intact, 2 when broken
  *   skitty audit count    print the number of records
+ *   skitty audit export   blocked and repaired answers as fine-tuning JSONL
  */
 #include "config.h"
 
 #include "cli/cli.h"
 #include "store/audit.h"
+#include "store/export.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -15,11 +17,18 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: skitty audit (verify | count) [--db PATH] [--config FILE]\n\n"
+    fprintf(out, "usage: skitty audit (verify | count | export) [--db PATH] [--config FILE]\n"
+                 "                    [--format jsonl] [--redact REGEX]\n\n"
                  "  verify   check the hash chain of every record (tampering is detected)\n"
-                 "  count    print the number of records\n\n"
+                 "  count    print the number of records\n"
+                 "  export   write the blocked and repaired answers as fine-tuning examples,\n"
+                 "           one JSON object per line in the chat format ({\"messages\": ...},\n"
+                 "           with the rejected code), prompts redacted (needs\n"
+                 "           server.log_prompts = true when the requests were served)\n\n"
                  "  -d, --db PATH       audit database (default: server.audit_db)\n"
-                 "  -c, --config FILE   configuration file (also $SKITTY_CONFIG)\n\n"
+                 "  -c, --config FILE   configuration file (also $SKITTY_CONFIG)\n"
+                 "  -f, --format jsonl  export format (jsonl is the only one)\n"
+                 "  -r, --redact REGEX  redaction rule (POSIX ERE; default: export.redact)\n\n"
                  "Exit codes: 0 ok, 2 the chain is broken, 3 cannot read the log, 64 usage.\n");
 }
 
@@ -28,18 +37,26 @@ int cmd_audit(int argc, char **argv)
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"config", required_argument, NULL, 'c'},
+        {"format", required_argument, NULL, 'f'},
+        {"redact", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *config = NULL;
+    const char *db = NULL, *config = NULL, *format = "jsonl", *redact = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "d:c:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "d:c:f:r:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'd':
             db = optarg;
             break;
         case 'c':
             config = optarg;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'r':
+            redact = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -49,7 +66,8 @@ int cmd_audit(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1 || (strcmp(argv[optind], "verify") && strcmp(argv[optind], "count"))) {
+    const char *what = optind == argc - 1 ? argv[optind] : "";
+    if (strcmp(what, "verify") && strcmp(what, "count") && strcmp(what, "export")) {
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -62,9 +80,25 @@ int cmd_audit(int argc, char **argv)
         fprintf(stderr, "skitty audit: %s\n", err.msg);
         return EXIT_INCOMPLETE;
     }
+    if (strcmp(format, "jsonl") != 0) {
+        fprintf(stderr, "skitty audit: --format must be jsonl\n");
+        audit_close(a);
+        return EXIT_USAGE;
+    }
     int rc = 0;
-    if (!strcmp(argv[optind], "count")) {
+    if (!strcmp(what, "count")) {
         printf("%lld\n", (long long)audit_count(a));
+    } else if (!strcmp(what, "export")) {
+        struct export_stats st;
+        if (audit_export_jsonl(a, stdout, redact ? redact : cfg.export_redact, &st, &err) < 0) {
+            fprintf(stderr, "skitty audit: %s\n", err.msg);
+            rc = EXIT_INCOMPLETE;
+        } else {
+            fprintf(stderr,
+                    "skitty audit: %ld records read; %ld repaired and %ld blocked examples "
+                    "written; %ld skipped (no stored prompt)\n",
+                    st.records, st.repaired, st.blocked, st.skipped);
+        }
     } else {
         int64_t checked;
         if (audit_verify(a, &checked, &err) < 0) {

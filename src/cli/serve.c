@@ -86,7 +86,10 @@ int cmd_serve(int argc, char **argv)
     if (cli_load_config(&cfg, config) < 0)
         return EXIT_INCOMPLETE;
     struct sk_err err;
-    if (listen && sk_config_set(&cfg, "server", "listen", listen, &err) < 0) {
+    char addr[64];
+    int port;
+    if (listen && (sk_config_set(&cfg, "server", "listen", listen, &err) < 0 ||
+                   sk_config_parse_listen(listen, addr, sizeof(addr), &port, &err) < 0)) {
         fprintf(stderr, "skitty serve: %s\n", err.msg);
         return EXIT_USAGE;
     }
@@ -115,8 +118,6 @@ int cmd_serve(int argc, char **argv)
         pipeline_free(pipeline);
         return EXIT_INCOMPLETE;
     }
-    char addr[64];
-    int port;
     sk_config_parse_listen(cfg.listen, addr, sizeof(addr), &port, &err);
     log_info("listening on %s%s%s:%d (model: %s)", strchr(addr, ':') ? "[" : "", addr,
              strchr(addr, ':') ? "]" : "", api_server_port(server), cfg.model_provider);

@@ -38,6 +38,8 @@ struct request {
     json_t *timings;                   /* {"stage": ms} */
     json_t *prompt_report;             /* the guard's section */
     char *code;                        /* the candidate code; owned */
+    char *first_code;                  /* the model's first answer, before repairs; owned */
+    json_t *rounds;                    /* repair rounds with their code (audit detail) */
     char *explanation;                 /* debug: the model's explanation; owned */
     char model_name[128];
     struct check_section ast;          /* ast_validation */
@@ -212,6 +214,8 @@ static int stage_model(struct request *r, enum model_task task)
     snprintf(r->model_name, sizeof(r->model_name), "%s", reply.model);
     free(r->code);
     r->code = steal_pointer(&reply.code);
+    if (!r->first_code)
+        r->first_code = xstrdup(r->code);
     free(r->explanation);
     r->explanation = steal_pointer(&reply.explanation);
     model_reply_close(&reply);
@@ -324,6 +328,22 @@ static int stage_audit(struct request *r, json_t *body, struct sk_err *err)
     double t = begin(r, "audit");
     cleanup_free char *timings = sk_json_dumps(r->timings);
     cleanup_free char *resp = sk_json_dumps(body);
+    /* The detail keeps what the answer may not show (withheld code) and the
+     * user's input when prompts may be stored: for review and for exports. */
+    json_t *d = json_object();
+    if (r->code)
+        json_object_set_new(d, "final_code", sk_json_string_lossy(r->code, strlen(r->code)));
+    if (r->first_code)
+        json_object_set_new(d, "first_code",
+                            sk_json_string_lossy(r->first_code, strlen(r->first_code)));
+    json_object_set(d, "rounds", r->rounds);
+    if (r->p->cfg->log_prompts && r->in->code)
+        json_object_set_new(d, "input_code", sk_json_string_lossy(r->in->code, r->in->code_len));
+    if (r->p->cfg->log_prompts && r->in->error)
+        json_object_set_new(d, "input_error",
+                            sk_json_string_lossy(r->in->error, r->in->error_len));
+    cleanup_free char *detail = sk_json_dumps(d);
+    json_decref(d);
     char error[SK_ERR_LEN + 48] = "";
     if (r->status != 200)
         snprintf(error, sizeof(error), "%s: %s", r->err_code, r->err_msg);
@@ -341,6 +361,7 @@ static int stage_audit(struct request *r, json_t *body, struct sk_err *err)
         .error = error[0] ? error : NULL,
         .prompt = r->p->cfg->log_prompts ? r->in->prompt : NULL,
         .response_json = resp,
+        .detail_json = detail,
     };
     int ret = audit_append(r->p->audit, &rec, err);
     timing(r, "audit", t);
@@ -356,6 +377,7 @@ void pipeline_handle(struct pipeline *p, const struct pipeline_input *in,
     r.t0 = sk_now_ms();
     r.arrived_ms = sk_wall_ms();
     r.timings = json_object();
+    r.rounds = json_array();
     check_section_init(&r.ast);
     check_section_init(&r.stat);
 
@@ -405,6 +427,8 @@ void pipeline_handle(struct pipeline *p, const struct pipeline_input *in,
     json_decref(r.prompt_report);
     json_decref(r.execution);
     free(r.code);
+    free(r.first_code);
+    json_decref(r.rounds);
     free(r.explanation);
     check_section_close(&r.ast);
     check_section_close(&r.stat);

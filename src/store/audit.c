@@ -43,6 +43,7 @@ static const char schema[] =
     "  error TEXT,"
     "  prompt TEXT,"
     "  response TEXT,"
+    "  detail TEXT,"
     "  prev_hash TEXT NOT NULL,"
     "  hash TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS requests_id ON requests(id);"
@@ -50,8 +51,8 @@ static const char schema[] =
 
 static const char insert_sql[] =
     "INSERT INTO requests (id, ts_ms, endpoint, language, key_name, status, verdict, findings,"
-    " timings, model, error, prompt, response, prev_hash, hash)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    " timings, model, error, prompt, response, detail, prev_hash, hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
 static int db_error(struct sk_err *err, sqlite3 *db, int rc, const char *what)
 {
@@ -95,6 +96,7 @@ static void record_hash(const char *prev, const struct audit_record *r, char out
     hash_field(h, r->error);
     hash_field(h, r->prompt);
     hash_field(h, r->response_json);
+    hash_field(h, r->detail_json);
     gnutls_hash_deinit(h, d);
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", d[i]);
@@ -223,8 +225,9 @@ int audit_append(struct audit *a, const struct audit_record *r, struct sk_err *e
     bind_text(st, 11, r->error);
     bind_text(st, 12, r->prompt);
     bind_text(st, 13, r->response_json);
-    bind_text(st, 14, a->last_hash);
-    bind_text(st, 15, hash);
+    bind_text(st, 14, r->detail_json);
+    bind_text(st, 15, a->last_hash);
+    bind_text(st, 16, hash);
     int rc = sqlite3_step(st);
     int ret = 0;
     if (rc != SQLITE_DONE) {
@@ -254,6 +257,54 @@ static const char *col(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
+static const char select_sql[] =
+    "SELECT seq, id, ts_ms, endpoint, language, key_name, status, verdict, findings, timings,"
+    " model, error, prompt, response, detail, prev_hash, hash FROM requests ORDER BY seq";
+
+static void read_row(sqlite3_stmt *st, struct audit_record *r)
+{
+    *r = (struct audit_record){
+        .id = col(st, 1),
+        .ts_ms = sqlite3_column_int64(st, 2),
+        .endpoint = col(st, 3),
+        .language = col(st, 4),
+        .key_name = col(st, 5),
+        .status = sqlite3_column_int(st, 6),
+        .verdict = col(st, 7),
+        .findings = sqlite3_column_int(st, 8),
+        .timings_json = col(st, 9),
+        .model = col(st, 10),
+        .error = col(st, 11),
+        .prompt = col(st, 12),
+        .response_json = col(st, 13),
+        .detail_json = col(st, 14),
+    };
+}
+
+int audit_each(struct audit *a, int (*fn)(void *ctx, const struct audit_record *rec), void *ctx,
+               struct sk_err *err)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&a->lock);
+    if (sqlite3_prepare_v2(a->db, select_sql, -1, &st, NULL) != SQLITE_OK) {
+        int ret = db_error(err, a->db, SQLITE_ERROR, "reading records");
+        pthread_mutex_unlock(&a->lock);
+        return ret;
+    }
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct audit_record r;
+        read_row(st, &r);
+        if ((ret = fn(ctx, &r)) != 0)
+            break;
+    }
+    if (!ret && rc != SQLITE_DONE)
+        ret = db_error(err, a->db, rc, "reading records");
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&a->lock);
+    return ret;
+}
+
 int audit_verify(struct audit *a, int64_t *checked, struct sk_err *err)
 {
     sqlite3_stmt *st;
@@ -261,33 +312,16 @@ int audit_verify(struct audit *a, int64_t *checked, struct sk_err *err)
     char prev[65] = "";
     *checked = 0;
     pthread_mutex_lock(&a->lock);
-    if (sqlite3_prepare_v2(a->db,
-                           "SELECT seq, id, ts_ms, endpoint, language, key_name, status, verdict,"
-                           " findings, timings, model, error, prompt, response, prev_hash, hash"
-                           " FROM requests ORDER BY seq",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(a->db, select_sql, -1, &st, NULL) != SQLITE_OK) {
         ret = db_error(err, a->db, SQLITE_ERROR, "reading records");
         pthread_mutex_unlock(&a->lock);
         return ret;
     }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct audit_record r = {
-            .id = col(st, 1),
-            .ts_ms = sqlite3_column_int64(st, 2),
-            .endpoint = col(st, 3),
-            .language = col(st, 4),
-            .key_name = col(st, 5),
-            .status = sqlite3_column_int(st, 6),
-            .verdict = col(st, 7),
-            .findings = sqlite3_column_int(st, 8),
-            .timings_json = col(st, 9),
-            .model = col(st, 10),
-            .error = col(st, 11),
-            .prompt = col(st, 12),
-            .response_json = col(st, 13),
-        };
-        const char *stored_prev = col(st, 14), *stored = col(st, 15);
+        struct audit_record r;
+        read_row(st, &r);
+        const char *stored_prev = col(st, 15), *stored = col(st, 16);
         char want[65];
         record_hash(prev, &r, want);
         if (!stored_prev || strcmp(stored_prev, prev) != 0 || !stored || strcmp(stored, want)) {

@@ -3,7 +3,9 @@
  * nothing the gateway decided is lost. A record holds the request id, time,
  * endpoint, language, API key name, HTTP status, verdict, number of
  * findings, per-stage timings, the model used, the error if any, the
- * response JSON, and the prompt only when the configuration allows it.
+ * response JSON, the code behind it (also code withheld from the answer,
+ * for review and for fine-tuning exports), and the prompt only when the
+ * configuration allows it.
  * Secrets (API keys) are never written.
  *
  * Records are hash-chained: each stores SHA-256(previous hash || record),
@@ -34,6 +36,8 @@ struct audit_record {
     const char *error;         /* error code and message, or NULL */
     const char *prompt;        /* only when server.log_prompts; else NULL */
     const char *response_json; /* the JSON answered, or NULL */
+    const char *detail_json;   /* what the answer may not show: the code the model wrote
+                                  (also when withheld) and each repair round's code, or NULL */
 };
 
 struct audit;
@@ -62,6 +66,14 @@ int64_t audit_count(struct audit *a);
  * does not.
  */
 int audit_verify(struct audit *a, int64_t *checked, struct sk_err *err);
+
+/*
+ * Call fn for every record in order (oldest first); the record's strings
+ * are valid only during the call. Stops early when fn returns non-zero and
+ * returns that value; returns a negative errno on a read error.
+ */
+int audit_each(struct audit *a, int (*fn)(void *ctx, const struct audit_record *rec), void *ctx,
+               struct sk_err *err);
 
 /* True when the store accepted a write recently (for readiness checks). */
 int audit_writable(struct audit *a);
