@@ -90,6 +90,7 @@ export const MAX_HIGHLIGHT = 1 << 20;
 
 const IDENT = /[A-Za-z_$][\w$]*/y;
 const NUMBER = /(?:0[xX][\da-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d[\d_]*)?|\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?)[jJnL]?/y;
+const PY_PREFIX = new Set('rRbBuUfF');
 const PY_STRING_START = /(?:[rRbBuUfF]{1,2})?(?:'''|"""|'|")/y;
 
 function match(re, code, i) {
@@ -169,7 +170,7 @@ export function tokenize(code, name) {
       push('com', code.slice(start, i));
       continue;
     }
-    if (name === 'python') {
+    if (name === 'python' && (c === '"' || c === "'" || PY_PREFIX.has(c))) {
       const open = match(PY_STRING_START, code, i);
       if (open) {
         const q = open.replace(/^[rRbBuUfF]+/, '');
