@@ -238,8 +238,9 @@ async function scenarioDebugBlock(context, fake, problems) {
     }
     t.is(await page.getAttribute('#exec-facts .exec-status', 'data-status'), 'not_run',
       'debug: blocked code is not run');
-    t.ok(/block/i.test(answer.execution_results?.reason || ''), 'debug: the execution says it was blocked',
-      { todo: todo.checks });
+    t.ok((await page.textContent('#exec-facts')).includes('Why'), 'debug: the execution says why it did not run');
+    t.is(await page.locator('#repairs > li').count(), (answer.security_report?.repairs || []).length,
+      'debug: every repair round of the answer is listed');
     await page.locator('#verdict').scrollIntoViewIfNeeded();
     await shot(page, 'web-debug-block.png');
     await page.close();
@@ -302,6 +303,26 @@ async function scenarioProgress(context, fake, problems) {
     await page.waitForFunction(() => !document.body.classList.contains('busy'), null, { timeout: WAIT });
     t.ok(/Cancelled/.test(await page.textContent('#status-line')) && !(await page.isDisabled('#send')),
       'progress: Cancel stops the request and the form can send again');
+    await page.close();
+  } finally {
+    await srv.stop();
+  }
+}
+
+async function scenarioModelDown(context, fake, problems) {
+  // The model backend fails: the stream ends with status 502 and the page
+  // shows the error after the stages it saw.
+  const srv = await startServer(skitty, fakeModelConfig(fake.port, '500'));
+  try {
+    const page = await openPage(context, srv.url, problems);
+    await fill(page, { prompt: 'reverse a string' });
+    await send(page);
+    t.is(await page.getAttribute('#error-box', 'data-status'), '502', 'model down: the page shows the 502 from the stream');
+    t.ok(/^502 /.test(await page.textContent('#error-title')) && /model/i.test(await page.textContent('#error-hint')),
+      'model down: the error says the model backend failed');
+    t.ok(await visible(page, '#progress li[data-stage="model"][data-state="done"]'),
+      'model down: the progress line still shows the model stage');
+    t.ok(!(await visible(page, '#answer')), 'model down: no answer is shown');
     await page.close();
   } finally {
     await srv.stop();
@@ -520,6 +541,7 @@ try {
     ['generate', scenarioGenerate],
     ['debug', scenarioDebugBlock],
     ['progress', scenarioProgress],
+    ['model down', scenarioModelDown],
     ['keys', scenarioKeys],
     ['xss', scenarioXss],
   ]) {
