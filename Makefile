@@ -2,14 +2,14 @@
 #   make run    install what is missing, build, and serve on 127.0.0.1:8080
 #   make test   install what is missing, build (plain and ASan+UBSan), run every test
 # Others: make build, make bench, make bench-detect, make bench-guard,
-#         make fuzz, make soak, make clean.
+#         make bench-web, make fuzz, make soak, make screenshot, make clean.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CONFIG     ?=
 MESON_OPTS ?=
 
-.PHONY: all deps build build-asan run test bench bench-detect bench-guard fuzz soak clean
+.PHONY: all deps build build-asan run test bench bench-detect bench-guard fuzz soak screenshot bench-web clean
 
 all: build
 
@@ -38,6 +38,14 @@ test: build build-asan
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/run.sh
+
+# docs/playground.png: the page after a real /generate, in headless Chromium.
+screenshot: build
+	node tests/web/screenshot.mjs $(BUILD)/skitty $(BUILD)/tests/api/fake-openai docs/playground.png
+
+# The playground page's load and render times, in headless Chromium.
+bench-web: build
+	node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON tests/web/bench.mjs $(BUILD)/skitty | scripts/bench-section.sh playground
 
 fuzz: deps
 	@scripts/install-deps.sh --fuzz

@@ -15,7 +15,8 @@ PKGS="gcc make meson ninja-build pkg-config
       libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libseccomp-dev
       libsqlite3-dev libutf8proc-dev libgnutls28-dev
       bandit python3 nodejs npm
-      curl sqlite3 openssl iproute2 nftables util-linux procps"
+      curl sqlite3 openssl iproute2 nftables util-linux procps
+      chromium fonts-dejavu-core"
 # Benchmarks and fuzzing only.
 BENCH_PKGS="hyperfine bubblewrap wrk"
 FUZZ_PKGS="clang libclang-rt-14-dev"
