@@ -1,8 +1,10 @@
 /*
  * A tiny TAP emitter for the C unit tests (after bubblewrap's
  * tests/test-utils.c). Each test file calls ok()/is_int()/is_str() and ends
- * with `return tap_done();`. A whole file skips by calling tap_skip_all()
- * (exit 77, the automake/meson skip code).
+ * with `return tap_done();`. A whole file skips by calling tap_skip_all(),
+ * which prints the TAP plan "1..0 # SKIP reason" and exits 0: under
+ * `protocol : 'tap'` meson reads the skip from the plan (it would count
+ * exit 77 as an error).
  */
 #pragma once
 
@@ -50,7 +52,7 @@ static inline void diag(const char *msg)
 __attribute__((noreturn)) static inline void tap_skip_all(const char *why)
 {
     printf("1..0 # SKIP %s\n", why);
-    exit(77);
+    exit(0);
 }
 
 static inline int tap_done(void)
