@@ -327,6 +327,16 @@ __attribute__((noreturn)) static void zygote_main(int sock, const char *name,
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     prctl(PR_SET_NAME, "skitty-zygote", 0, 0, 0);
+    /* Keep only our socket (on fd 3): the spawner's other descriptors
+     * include the uid locks of runs in progress, which must not outlive
+     * those runs in here. */
+    if (sock != 3) {
+        if (dup3(sock, 3, O_CLOEXEC) < 0)
+            _exit(1);
+        close(sock);
+        sock = 3;
+    }
+    syscall(SYS_close_range, 4, ~0U, 0);
     struct sk_err err;
     struct cg_run run;
     if (sandbox_cgroup_make(cg, name, &run, &err) < 0)

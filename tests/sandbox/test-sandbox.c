@@ -116,6 +116,27 @@ static void test_basic(void)
     sandbox_result_close(&r);
 }
 
+/* Host uid 0 owns /etc/shadow; the run's uid must not read it even when
+ * the file is bound into the sandbox. */
+static void test_host_root_files(void)
+{
+    struct sandbox_spec s;
+    struct sandbox_result r;
+    struct sk_err err;
+    if (access("/etc/shadow", F_OK) < 0) {
+        ok(1, "# SKIP no /etc/shadow on this host");
+        return;
+    }
+    const char *binds[] = {"/etc/shadow", NULL};
+    spec_init(&s, SH("cat /etc/shadow; echo rc=$?; ls -ln /etc/shadow | cut -d' ' -f1,3"));
+    s.ro_binds = binds;
+    is_int(run(&s, &r, &err), 0, "run with the host's /etc/shadow bound in");
+    ok(strstr(r.err, "Permission denied") != NULL, "reading it is denied: %s", r.err);
+    ok(strstr(r.out, "rc=1") != NULL && !strstr(r.out, "root:"), "no line of it came out");
+    ok(strstr(r.out, " 65534") != NULL, "its owner (host root) is unmapped inside: %s", r.out);
+    sandbox_result_close(&r);
+}
+
 static void test_limits(void)
 {
     struct sandbox_spec s;
@@ -293,6 +314,96 @@ static void test_concurrency(void)
     is_int(thread_failures, 0, "20 runs from 4 threads all ok");
     /* Only the spawner's ready zygotes' groups remain (at most 2). */
     ok(count_our_cgroups(true) <= 2, "no run cgroups left (%d in pids)", count_our_cgroups(true));
+}
+
+/* ------------------------------------------------ nothing left behind -- */
+
+static int count_lines(const char *path)
+{
+    char *text = NULL;
+    size_t len;
+    if (sk_read_file(path, 1 << 22, &text, &len) < 0)
+        return -1;
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    free(text);
+    return n;
+}
+
+/* Processes on the host whose real uid is in our pool range. */
+static int pool_processes(void)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], *text = NULL;
+        size_t len;
+        snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
+        if (sk_read_file(path, 1 << 16, &text, &len) < 0)
+            continue;
+        char *u = strstr(text, "\nUid:");
+        int uid = u ? atoi(u + 5) : -1;
+        n += uid >= cfg.sandbox_uid_base && uid < cfg.sandbox_uid_base + cfg.sandbox_uid_count;
+        free(text);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* uids of our range whose lock someone holds. */
+static int pool_uids_held(void)
+{
+    int held = 0;
+    for (int u = cfg.sandbox_uid_base; u < cfg.sandbox_uid_base + cfg.sandbox_uid_count; u++) {
+        char path[64];
+        snprintf(path, sizeof(path), "/run/skitty/uid/%d", u);
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+            held++;
+        close(fd);
+    }
+    return held;
+}
+
+static void test_back_to_back(void)
+{
+    int mounts = count_lines("/proc/self/mountinfo");
+    struct sandbox_spec s;
+    struct sandbox_result r;
+    struct sk_err err;
+    int bad = 0;
+    spec_init(&s, SH("echo x > /tmp/f; sleep 0 & exit 0"));
+    double t = sk_now_ms();
+    for (int i = 0; i < 200; i++) {
+        if (sandbox_run(&s, &r, &err) < 0) {
+            if (bad++ == 0)
+                diag(err.msg);
+            continue;
+        }
+        bad += r.status != SANDBOX_OK;
+        sandbox_result_close(&r);
+    }
+    printf("# 200 runs in %.0f ms\n", sk_now_ms() - t);
+    is_int(bad, 0, "200 back-to-back runs all ok");
+    int procs = -1, held = -1;
+    for (int i = 0; i < 200 && (procs || held); i++) {
+        procs = pool_processes();
+        held = pool_uids_held();
+        if (procs || held)
+            usleep(10000);
+    }
+    is_int(procs, 0, "no process of a pool uid is left");
+    is_int(held, 0, "every uid is back in the pool");
+    is_int(count_lines("/proc/self/mountinfo"), mounts, "no mount is left in ours");
+    ok(count_our_cgroups(true) <= 2, "no run cgroup is left (%d in pids: the zygotes')",
+       count_our_cgroups(true));
 }
 
 /* ------------------------------------------------- cgroups, fake trees -- */
@@ -519,10 +630,12 @@ int main(void)
     test_cgroup_v1_fake();
     test_uid_pool();
     test_basic();
+    test_host_root_files();
     test_limits();
     test_refusals();
     test_proc();
     test_concurrency();
+    test_back_to_back();
     sandbox_shutdown();
     is_int(count_our_cgroups(false), 0, "after shutdown no group of ours is left");
     return tap_done();
