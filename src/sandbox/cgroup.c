@@ -494,9 +494,15 @@ void sandbox_cgroup_open(const struct sandbox_cgroups *cg, const char *name, str
 
 int sandbox_cgroup_enter(const struct cg_run *run, struct sk_err *err)
 {
-    /* "0" is the writing process itself, in v1 and v2 alike. */
+    /* "0" is the writing thread itself. On v1, moving one thread through
+     * `tasks` skips the global threadgroup lock that a whole-process move
+     * through cgroup.procs takes for writing, and with it an RCU grace
+     * period (5-20 ms measured here, 0.3 ms this way). The caller is
+     * single-threaded, so its one thread is the whole process. v2 moves
+     * threads across domains only as whole processes. */
     for (int i = 0; i < run->n; i++) {
-        int rc = write_file(run->cg, run->dir[i], "cgroup.procs", "0", err);
+        const char *file = run->cg->h[i].version == 1 ? "tasks" : "cgroup.procs";
+        int rc = write_file(run->cg, run->dir[i], file, "0", err);
         if (rc < 0)
             return rc;
     }

@@ -103,7 +103,7 @@ int sandbox_cgroup_make(const struct sandbox_cgroups *cg, const char *name, stru
 /* Fill `run` with the paths of the existing groups named `name`. */
 void sandbox_cgroup_open(const struct sandbox_cgroups *cg, const char *name, struct cg_run *run);
 
-/* Move the calling process into the run's groups. */
+/* Move the calling process, which must be single-threaded, into the run's groups. */
 int sandbox_cgroup_enter(const struct cg_run *run, struct sk_err *err);
 
 /*

@@ -14,6 +14,7 @@
 
 #include "sandbox/internal.h"
 #include "sandbox/sandbox.h"
+#include "seccomp-bpf.h"
 
 #include "base/buf.h"
 #include "base/log.h"
@@ -241,8 +242,13 @@ int sandbox_init(const struct sk_config *cfg, struct sk_err *err)
     if (rc < 0)
         return sk_err_wrap(err, "sandbox");
 
-    if ((rc = sandbox_seccomp_build(&S.host.main_filter, &S.host.ioctl_filter, err)) < 0)
-        return sk_err_wrap(err, "sandbox");
+    /* The filters were compiled at build time from seccomp.c. */
+    S.host.main_filter.len = (unsigned short)ARRAY_SIZE(sandbox_bpf_main);
+    S.host.main_filter.insns = xmalloc(sizeof(sandbox_bpf_main));
+    memcpy(S.host.main_filter.insns, sandbox_bpf_main, sizeof(sandbox_bpf_main));
+    S.host.ioctl_filter.len = (unsigned short)ARRAY_SIZE(sandbox_bpf_ioctl);
+    S.host.ioctl_filter.insns = xmalloc(sizeof(sandbox_bpf_ioctl));
+    memcpy(S.host.ioctl_filter.insns, sandbox_bpf_ioctl, sizeof(sandbox_bpf_ioctl));
     if ((rc = sandbox_uid_pool_open(&S.pool, uid_lock_dir, cfg->sandbox_uid_base,
                                     cfg->sandbox_uid_count, err)) < 0)
         goto fail;

@@ -13,16 +13,17 @@
  * lock until it has reaped the run, so the uid returns to the pool only
  * once every process of the run is gone.
  *
- * Zygotes. Moving a task into a cgroup takes the kernel's cgroup
+ * Zygotes. Moving a process into a cgroup can take the kernel's cgroup
  * threadgroup lock for writing, which waits for an RCU grace period when
  * no migration happened recently: 5-20 ms on our machines (HZ=250), more
- * than the rest of a run's setup. So migrations are done ahead of time:
- * the spawner keeps ZYGOTES small processes, each already sitting in the
- * fresh, uniquely named cgroups of a future run. A request takes one, the
- * spawner writes the run's limits into its groups, and the zygote clones
- * the run with CLONE_PARENT: the run is born inside its cgroups (nothing
- * of it ever runs outside them) and is the spawner's child, while the
- * zygote exits. A new zygote is then prepared in the background.
+ * than the rest of a run's setup (see sandbox_cgroup_enter for the v1
+ * way around it). So the move is done ahead of time: the spawner keeps
+ * ZYGOTES small processes, each already sitting in the fresh, uniquely
+ * named cgroups of a future run. A request takes one, the spawner writes
+ * the run's limits into its groups, and the zygote clones the run with
+ * CLONE_PARENT: the run is born inside its cgroups (nothing of it ever
+ * runs outside them) and is the spawner's child, while the zygote exits.
+ * A new zygote is then prepared in the background.
  *
  * When the daemon goes away (its socket closes, or PDEATHSIG SIGTERM), the
  * spawner kills every run still alive and its zygotes, reaps them, removes

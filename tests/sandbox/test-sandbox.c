@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "sandbox/internal.h"
 #include "sandbox/sandbox.h"
+#include "seccomp-bpf.h"
 #include "tap.h"
 
 #include <dirent.h>
@@ -609,6 +610,22 @@ static void test_uid_pool(void)
         diag("cleanup failed");
 }
 
+/* The filters compiled at build time are what seccomp.c builds now. */
+static void test_seccomp_precompiled(void)
+{
+    struct sandbox_bpf m, io;
+    struct sk_err err;
+    is_int(sandbox_seccomp_build(&m, &io, &err), 0, "seccomp: the policy compiles");
+    ok(m.len == ARRAY_SIZE(sandbox_bpf_main) &&
+           !memcmp(m.insns, sandbox_bpf_main, sizeof(sandbox_bpf_main)),
+       "seccomp: the built-in main filter is the policy's (%u instructions)", m.len);
+    ok(io.len == ARRAY_SIZE(sandbox_bpf_ioctl) &&
+           !memcmp(io.insns, sandbox_bpf_ioctl, sizeof(sandbox_bpf_ioctl)),
+       "seccomp: the built-in ioctl filter is the policy's (%u instructions)", io.len);
+    sandbox_bpf_close(&m);
+    sandbox_bpf_close(&io);
+}
+
 int main(void)
 {
     sk_config_defaults(&cfg);
@@ -626,6 +643,7 @@ int main(void)
         printf("# sandbox unavailable: %s\n", err.msg);
         tap_skip_all(err.msg);
     }
+    test_seccomp_precompiled();
     test_cgroup_v2_fake();
     test_cgroup_v1_fake();
     test_uid_pool();
