@@ -64,12 +64,15 @@ def eq(got, want, msg):
 
 # ------------------------------------------------------------- running --
 
+LANGS = {".py": "python", ".js": "javascript", ".ts": "typescript", ".sol": "solidity"}
+
+
 def command(prog, args=(), stdin_path=None):
-    lang = "python" if prog.endswith(".py") else "javascript"
+    lang = LANGS[os.path.splitext(prog)[1]]
     cmd = [SKITTY, "run", "--lang", lang] + list(args)
     if stdin_path:
         cmd += ["--stdin", stdin_path]
-    return cmd + [os.path.join(PROGS, prog)]
+    return cmd + [os.path.join(HERE, prog) if "/" in prog else os.path.join(PROGS, prog)]
 
 
 def environment(slot=0):
@@ -633,6 +636,38 @@ def workloads():
         if r.check_ran():
             r.expect_status("ok")
             eq(r["output"].strip(), want, "%s: works" % prog)
+
+
+@case
+def runners():
+    """The runners' compile steps and their compilation_status (not hostile)."""
+    r = Run("runners/throws.ts")
+    if r.check_ran():
+        eq((r["compilation_status"], r["status"], r["output"]), ("success", "runtime_error", "42\n"),
+           "typescript: transpiled and run")
+        ok("main.ts:5" in r["errors"], "typescript: the stack names main.ts lines (source maps)")
+    r = Run("runners/syntax.ts")
+    if r.check_ran():
+        eq((r["compilation_status"], r["status"]), ("failed", "not_run"),
+           "typescript: a syntax error stops at the transpile")
+        ok("main.ts:1:" in r["errors"], "typescript: the error has its line and column")
+    r = Run("runners/token.sol")
+    if r.check_ran():
+        eq((r["compilation_status"], r["status"]), ("success", "ok"), "solidity: compiles")
+        ok("Token:" in r["output"] and "Vault:" in r["output"] and "bytes of bytecode" in r["output"],
+           "solidity: each contract with its bytecode size")
+        ok("Warning: Unused local variable" in r["errors"] and "main.sol:14:" in r["errors"],
+           "solidity: warnings come with their lines")
+    r = Run("runners/broken.sol")
+    if r.check_ran():
+        eq((r["compilation_status"], r["status"]), ("failed", "not_run"), "solidity: errors fail it")
+        ok("TypeError" in r["errors"] and "main.sol:7:" in r["errors"],
+           "solidity: the error with its line")
+    for prog, status in (("runners/syntax.py", "failed"), ("runners/runtime_syntax.py", "success"),
+                         ("runners/syntax.js", "failed"), ("runners/runtime_syntax.js", "success")):
+        r = Run(prog)
+        if r.check_ran():
+            eq(r["compilation_status"], status, "%s: compilation_status %s" % (prog, status))
 
 
 def main():
