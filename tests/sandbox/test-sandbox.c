@@ -281,8 +281,7 @@ static void *runner(void *arg)
     return NULL;
 }
 
-/* Groups of this process's runs (and of its spawner's ready zygotes) in
- * each hierarchy directory we know of. */
+/* Groups of this process's runs in each hierarchy directory we know of. */
 static int count_our_cgroups(bool pids_only)
 {
     char prefix[64];
@@ -313,8 +312,7 @@ static void test_concurrency(void)
     for (int i = 0; i < 4; i++)
         pthread_join(t[i], NULL);
     is_int(thread_failures, 0, "20 runs from 4 threads all ok");
-    /* Only the spawner's ready zygotes' groups remain (at most 2). */
-    ok(count_our_cgroups(true) <= 2, "no run cgroups left (%d in pids)", count_our_cgroups(true));
+    is_int(count_our_cgroups(false), 0, "no run cgroups left");
 }
 
 /* ------------------------------------------------ nothing left behind -- */
@@ -403,8 +401,7 @@ static void test_back_to_back(void)
     is_int(procs, 0, "no process of a pool uid is left");
     is_int(held, 0, "every uid is back in the pool");
     is_int(count_lines("/proc/self/mountinfo"), mounts, "no mount is left in ours");
-    ok(count_our_cgroups(true) <= 2, "no run cgroup is left (%d in pids: the zygotes')",
-       count_our_cgroups(true));
+    is_int(count_our_cgroups(false), 0, "no run cgroup is left");
 }
 
 /* ------------------------------------------------- cgroups, fake trees -- */
