@@ -87,6 +87,9 @@ struct sandbox_cgroups {
 int sandbox_cgroups_detect(struct sandbox_cgroups *cg, const char *root, const char *mountinfo,
                            const char *self_cgroup, struct sk_err *err);
 
+/* Tests only: when set before sandbox_init(), used instead of detecting. */
+extern const struct sandbox_cgroups *sandbox_cgroups_override;
+
 struct cg_run {
     const struct sandbox_cgroups *cg; /* not owned */
     char dir[CG_MAX_HIER][PATH_MAX];  /* the run's group in each hierarchy */

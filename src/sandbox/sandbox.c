@@ -54,6 +54,7 @@ static struct {
 } S = {.lock = PTHREAD_MUTEX_INITIALIZER, .sock = -1, .pool = {.dirfd = -1}};
 
 static char uid_lock_dir[PATH_MAX] = "/run/skitty/uid";
+const struct sandbox_cgroups *sandbox_cgroups_override;
 static const char root_mount[] = "/run/skitty/root";
 
 void sandbox_set_uid_lock_dir(const char *dir)
@@ -236,7 +237,10 @@ int sandbox_init(const struct sk_config *cfg, struct sk_err *err)
         free(mountinfo);
         return sk_err_make(err, -rc, "sandbox: read /proc/self/cgroup");
     }
-    rc = sandbox_cgroups_detect(&S.cg, "", mountinfo, self, err);
+    if (sandbox_cgroups_override)
+        S.cg = *sandbox_cgroups_override;
+    else
+        rc = sandbox_cgroups_detect(&S.cg, "", mountinfo, self, err);
     free(mountinfo);
     free(self);
     if (rc < 0)
