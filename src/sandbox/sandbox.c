@@ -846,7 +846,9 @@ int sandbox_run(const struct sandbox_spec *spec, struct sandbox_result *res, str
         if (gone && r.out_r < 0 && r.err_r < 0 && r.st_r < 0)
             break;
         double now = sk_now_ms();
-        if (!killed && now >= deadline) {
+        /* A program whose exit status is already in did not time out, even
+         * if its namespace is still being torn down at the deadline. */
+        if (!killed && now >= deadline && !sr.exited) {
             timed_out = killed = true;
             kill_run(&r);
             gone_by = now + KILL_WAIT_MS;
