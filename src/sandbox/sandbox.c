@@ -148,6 +148,9 @@ static int check_host(struct sk_err *err)
     if (pfd < 0)
         return sk_err_make(err, errno, "sandbox: pidfds are not available (Linux 5.3+ needed)");
     close(pfd);
+    /* An empty range: only asks whether the call exists. */
+    if (syscall(SYS_close_range, ~0U, ~0U, 0) < 0 && errno == ENOSYS)
+        return sk_err_make(err, errno, "sandbox: close_range is not available (Linux 5.9+ needed)");
     return 0;
 }
 

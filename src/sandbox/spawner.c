@@ -323,7 +323,11 @@ static bool serve_one(int sock, const struct sandbox_host *host)
         char msg[SK_ERR_LEN];
         close(sync[1]);
         close_all(fds, nfds);
-        diagnose_clone(e, msg, sizeof(msg));
+        if (v2_dir >= 0 && (e == ENOSYS || e == E2BIG))
+            snprintf(msg, sizeof(msg), "sandbox: clone3 with CLONE_INTO_CGROUP is not available "
+                                       "(Linux 5.7+ needed for cgroup v2)");
+        else
+            diagnose_clone(e, msg, sizeof(msg));
         reply(sock, e, 0, -1, msg);
         return true;
     }
