@@ -639,6 +639,17 @@ def workloads():
 
 
 @case
+def refuses_unsafely():
+    """Without root there is no dedicated uid to give a run: refuse, say why."""
+    cmd = ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--"] + \
+        command("identity.py")
+    p = subprocess.run(cmd, capture_output=True, text=True, env=environment(), timeout=60)
+    eq(p.returncode, 3, "not root: skitty run exits 3 (the sandbox failed)")
+    ok("needs root" in p.stderr and p.stdout == "", "not root: the message says why: %s" %
+       p.stderr.strip())
+
+
+@case
 def runners():
     """The runners' compile steps and their compilation_status (not hostile)."""
     r = Run("runners/throws.ts")
