@@ -160,9 +160,13 @@
 ((call
    function: (attribute attribute: (identifier) @m)
    arguments: (argument_list . (_) @q)) @hit
-  (#match? @m "^(execute|executemany|executescript|mogrify|raw|read_sql|read_sql_query|query|exec|exec_driver_sql)$")
+  (#any-of? @m "execute" "executemany" "executescript" "mogrify" "raw" "read_sql"
+               "read_sql_query" "query" "exec" "exec_driver_sql")
   (#dynamic-string? @q "(?i)(select|insert|update|delete|drop|create|alter|replace|pragma|grant)[[:space:]]"))
-([(binary_operator) (call) (string) (concatenated_string)] @hit
+([(binary_operator operator: ["%" "+"])
+  (call function: (attribute attribute: (identifier) @fm))
+  (string (interpolation))] @hit
+  (#any-of? @fm "format" "format_map")
   (#dynamic-string? @hit "(?i)^[^a-z]*(select[[:space:]].*[[:space:]]from|insert[[:space:]]+into|update[[:space:]].*[[:space:]]set|delete[[:space:]]+from|drop[[:space:]]+(table|database)|create[[:space:]]+(table|user|database)|alter[[:space:]]+table)[[:space:]]"))
 
 ;; @rule py.xss
@@ -176,7 +180,10 @@
                     "flask.render_template_string" "HttpResponse" "*.HttpResponse")
   (#dynamic-string? @v)
   (#not-scope-match? @hit "escape|sanitiz|bleach|clean"))
-([(binary_operator) (call) (string)] @hit
+([(binary_operator operator: ["%" "+"])
+  (call function: (attribute attribute: (identifier) @fm))
+  (string (interpolation))] @hit
+  (#any-of? @fm "format" "format_map")
   (#dynamic-string? @hit "(?i)<(html|body|div|span|p|a|script|table|tr|td|li|ul|h[1-6]|img|form|input|b|i|pre|br)[[:space:]/>]")
   (#not-scope-match? @hit "escape|sanitiz|bleach|clean|quote"))
 
@@ -194,11 +201,11 @@
 ;; @severity high
 ;; @cwe CWE-22
 ;; @message a path built from values at run time with no containment check ({})
-((call function: (_) @f arguments: (argument_list (_) @p)) @hit
+((call function: (_) @f arguments: (argument_list) @args) @hit
   (#resolves-to? @f "open" "io.open" "os.open" "os.remove" "os.unlink" "os.rmdir" "shutil"
                     "os.path.join" "send_file" "flask.send_file" "send_from_directory"
-                    "flask.send_from_directory" "*.read_text" "*.write_text" "*.delete")
-  (#not-match? @p "^[bruf]*[\"']")
+                    "flask.send_from_directory" "*.read_text" "*.write_text")
+  (#not-match? @args "^\\(([[:space:]]*[bruf]*(\"[^\"]*\"|'[^']*')[[:space:]]*,?)*[[:space:]]*\\)$")
   (#not-scope-match? @hit "realpath|abspath|normpath|commonprefix|commonpath|secure_filename|safe_join|basename|is_relative_to|relative_to|startswith|validate|sanitiz|check_path|within"))
 
 ;; @rule py.xml-entities

@@ -867,7 +867,7 @@ static void bind_import(struct run *r, TSNode at, const char *target, const char
         bind_str(r, alias, strlen(alias), target, strlen(target));
 }
 
-static void bind_visit(struct run *r, TSNode n)
+void ecma_bind_node(struct run *r, TSNode n)
 {
     switch (node_kind(r, n)) {
     case NK_VARDECL:
@@ -891,22 +891,6 @@ static void bind_visit(struct run *r, TSNode n)
     }
 }
 
-void ecma_bind(struct run *r)
-{
-    TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(r->tree));
-    for (;;) {
-        bind_visit(r, ts_tree_cursor_current_node(&c));
-        if (ts_tree_cursor_goto_first_child(&c))
-            continue;
-        while (!ts_tree_cursor_goto_next_sibling(&c))
-            if (!ts_tree_cursor_goto_parent(&c))
-                goto done;
-        if (run_expired(r))
-            break;
-    }
-done:
-    ts_tree_cursor_delete(&c);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Reference roots                                                        */

@@ -173,8 +173,8 @@ struct lang_policy {
     uint32_t nsymbols;
     struct fields f;
     bool needs_names;             /* some rule has @names or #resolves-to? */
-    int *name_rules;              /* indices of rules with @names; owned */
-    size_t nname_rules;
+    size_t nname_rules;           /* rules with @names */
+    struct name_index *index;     /* every rule's @names, hashed; owned */
 };
 
 struct ast_policy {
@@ -194,6 +194,12 @@ struct hit {
     char what[64];         /* what matched, for the message's {} */
 };
 
+/* A set of resolved names for one expression. */
+struct cands {
+    int n;
+    char s[AST_CANDS][AST_NAME_MAX];
+};
+
 struct binding;
 
 struct run {
@@ -204,6 +210,7 @@ struct run {
     TSTree *tree;                   /* owned by ast_policy_check */
     bool *rule_on;                  /* per rule: not allowed away; owned */
     double deadline;                /* sk_now_ms() past which the check stops */
+    unsigned ticks;                 /* run_expired() reads the clock every 64 calls */
     bool timed_out;
     bool too_deep;
     struct hit *hits;               /* owned */
@@ -216,6 +223,8 @@ struct run {
     bool bindings_capped;
     char *arena;                    /* bump allocator for binding keys; owned chunks */
     void *chunks;
+    const void *memo_id[64];        /* #resolves-to? results by node, direct-mapped */
+    struct cands *memo[64];         /* owned */
     const void *file_pred[8];       /* #file-match? results, computed once per check */
     bool file_res[8];
     int nfile;
@@ -224,11 +233,7 @@ struct run {
     int nresolving;
 };
 
-/* A set of resolved names for one expression. */
-struct cands {
-    int n;
-    char s[AST_CANDS][AST_NAME_MAX];
-};
+
 
 /* ---------------------------------------------------------------------- */
 /* ast.c                                                                  */
@@ -257,6 +262,17 @@ void name_join(char *dst, size_t cap, const char *a, const char *b);
 bool names_match(const struct name_pat *pats, size_t npats, const char *name);
 /* Parse a pattern ("a.b", "a.b*", "*.c"); -EINVAL on any other form. */
 int name_pat_parse(const char *s, struct name_pat *out);
+
+/*
+ * The @names patterns of all of a language's rules, hashed, so that one
+ * resolved name is held against every rule in a few lookups (one per
+ * dotted prefix, a few per dotted suffix) rather than pattern by pattern.
+ */
+struct name_index;
+struct name_index *name_index_new(const struct ast_rule *rules, size_t nrules);
+void name_index_free(struct name_index *ix);
+/* Set hit[i] for every rule i one of whose patterns matches `name`. */
+void name_index_match(const struct name_index *ix, const char *name, bool *hit);
 
 /* Bindings: `key` (a name or a dotted path) is bound to `value`, optionally
  * followed by `.member`, or to the fixed name `str`. */
@@ -292,9 +308,9 @@ void resolving_pop(struct run *r);
 /* ---------------------------------------------------------------------- */
 /* Per-family resolvers (ast-python.c, ast-ecma.c)                        */
 
-/* Collect the bindings of the whole tree. */
-void py_bind(struct run *r);
-void ecma_bind(struct run *r);
+/* Record the bindings `n` makes (assignments, imports), if any. */
+void py_bind_node(struct run *r, TSNode n);
+void ecma_bind_node(struct run *r, TSNode n);
 /* The names `n` may stand for. */
 void py_resolve(struct run *r, TSNode n, struct cands *out, int depth);
 void ecma_resolve(struct run *r, TSNode n, struct cands *out, int depth);

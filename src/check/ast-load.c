@@ -237,6 +237,7 @@ static int directive(struct loader *ld, const char *file, int line, const char *
             if (name_pat_parse(tok, &r->names[r->nnames]) < 0)
                 return sk_err_msg(err, EINVAL, "%s:%d: bad name pattern '%s' (use a.b, a.b* or "
                                   "*.b)", file, line, tok);
+            /* The name walk resolves Python and ECMAScript only. */
             r->nnames++;
         }
         if (ld->family == FAM_SOLIDITY && r->nnames)
@@ -391,6 +392,23 @@ static void pred_free(struct pred *pr)
         regfree(&pr->re);
 }
 
+static int pred_cost(const struct pred *pr)
+{
+    switch (pr->op) {
+    case PRED_EQ:
+    case PRED_ANY_OF:
+        return 0;
+    case PRED_MATCH:
+        return 1;
+    case PRED_RESOLVES:
+        return 2;
+    case PRED_DYNAMIC:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
 /*
  * Compile the predicates of pattern `i` into `pi`. The C library parses
  * them but leaves their meaning to us; an unknown one is an error rather
@@ -505,6 +523,18 @@ static int compile_predicates(struct lang_policy *lp, uint32_t i, struct pattern
         pi->preds = xrealloc(pi->preds, (pi->npreds + 1) * sizeof(*pi->preds));
         pi->preds[pi->npreds++] = pr;
         k = end + 1;
+    }
+    /* Test the cheap predicates first: a match fails on its first false
+     * one, and most matches fail. Insertion sort keeps the written order
+     * among equals. */
+    for (size_t a = 1; a < pi->npreds; a++) {
+        struct pred key = pi->preds[a];
+        size_t b = a;
+        while (b > 0 && pred_cost(&pi->preds[b - 1]) > pred_cost(&key)) {
+            pi->preds[b] = pi->preds[b - 1];
+            b--;
+        }
+        pi->preds[b] = key;
     }
     return 0;
 }
@@ -740,7 +770,7 @@ static void lang_policy_close(struct lang_policy *lp)
         ts_query_delete(lp->query);
     free(lp->qsrc);
     free(lp->kinds);
-    free(lp->name_rules);
+    name_index_free(lp->index);
     memset(lp, 0, sizeof(*lp));
 }
 
@@ -797,12 +827,12 @@ static int lang_policy_load(struct lang_policy *lp, const char *dir, const struc
     rc = compile_query(lp, err);
     if (rc < 0)
         return rc;
-    for (size_t i = 0; i < lp->nrules; i++) {
-        if (lp->rules[i].nnames) {
-            lp->name_rules = xrealloc(lp->name_rules, (lp->nname_rules + 1) * sizeof(int));
-            lp->name_rules[lp->nname_rules++] = (int)i;
-            lp->needs_names = true;
-        }
+    for (size_t i = 0; i < lp->nrules; i++)
+        if (lp->rules[i].nnames)
+            lp->nname_rules++;
+    if (lp->nname_rules) {
+        lp->needs_names = true;
+        lp->index = name_index_new(lp->rules, lp->nrules);
     }
     return 0;
 }

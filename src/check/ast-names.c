@@ -92,7 +92,7 @@ int name_pat_parse(const char *s, struct name_pat *out)
     } else if (star == s + len - 1 && len > 1 && !strchr(s, '*')[1]) {
         out->form = NAME_PREFIX;
         out->text = xstrndup(s, len - 1);
-    } else if (star == s && len > 1 && !strchr(s + 1, '*')) {
+    } else if (star == s && len > 2 && s[1] == '.' && !strchr(s + 1, '*')) {
         out->form = NAME_SUFFIX;
         out->text = xstrdup(s + 1);
     } else {
@@ -129,6 +129,101 @@ bool names_match(const struct name_pat *pats, size_t npats, const char *name)
         if (pat_match(&pats[i], name, len))
             return true;
     return false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The name index                                                         */
+
+struct nent {
+    const char *text;  /* not owned: the rule's pattern */
+    size_t len;
+    uint8_t form;      /* NAME_EXACT or NAME_SUFFIX */
+    int rule;
+    struct nent *next;
+};
+
+struct name_index {
+    struct nent **tab; /* owned */
+    size_t size;       /* a power of two */
+    struct nent *ents; /* owned */
+    size_t nents;
+    const struct name_pat **prefix; /* NAME_PREFIX patterns; pointers not owned */
+    int *prefix_rule;
+    size_t nprefix;
+};
+
+static uint32_t hash(const char *s, size_t n);
+
+struct name_index *name_index_new(const struct ast_rule *rules, size_t nrules)
+{
+    struct name_index *ix = xcalloc(1, sizeof(*ix));
+    size_t total = 0;
+    for (size_t i = 0; i < nrules; i++)
+        total += rules[i].nnames;
+    ix->size = 64;
+    while (ix->size < total * 2)
+        ix->size *= 2;
+    ix->tab = xcalloc(ix->size, sizeof(*ix->tab));
+    ix->ents = xcalloc(total ? total : 1, sizeof(*ix->ents));
+    ix->prefix = xcalloc(total ? total : 1, sizeof(*ix->prefix));
+    ix->prefix_rule = xcalloc(total ? total : 1, sizeof(*ix->prefix_rule));
+    for (size_t i = 0; i < nrules; i++) {
+        for (size_t k = 0; k < rules[i].nnames; k++) {
+            const struct name_pat *p = &rules[i].names[k];
+            if (p->form == NAME_PREFIX) {
+                ix->prefix[ix->nprefix] = p;
+                ix->prefix_rule[ix->nprefix++] = (int)i;
+                continue;
+            }
+            struct nent *e = &ix->ents[ix->nents++];
+            e->text = p->text;
+            e->len = p->len;
+            e->form = p->form;
+            e->rule = (int)i;
+            size_t h = hash(p->text, p->len) & (ix->size - 1);
+            e->next = ix->tab[h];
+            ix->tab[h] = e;
+        }
+    }
+    return ix;
+}
+
+void name_index_free(struct name_index *ix)
+{
+    if (!ix)
+        return;
+    free(ix->tab);
+    free(ix->ents);
+    free(ix->prefix);
+    free(ix->prefix_rule);
+    free(ix);
+}
+
+static void lookup(const struct name_index *ix, const char *s, size_t n, uint8_t form, bool *hit)
+{
+    for (const struct nent *e = ix->tab[hash(s, n) & (ix->size - 1)]; e; e = e->next)
+        if (e->form == form && e->len == n && memcmp(e->text, s, n) == 0)
+            hit[e->rule] = true;
+}
+
+void name_index_match(const struct name_index *ix, const char *name, bool *hit)
+{
+    size_t len = strlen(name);
+    /* Exact patterns match the name or one of its dotted prefixes. */
+    for (size_t i = 0; i <= len; i++)
+        if (i == len || name[i] == '.')
+            lookup(ix, name, i, NAME_EXACT, hit);
+    /* "*.x.y" matches ".x.y" starting at a dot and ending at a dot or the end. */
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] != '.')
+            continue;
+        for (size_t j = i + 1; j <= len; j++)
+            if (j == len || name[j] == '.')
+                lookup(ix, name + i, j - i, NAME_SUFFIX, hit);
+    }
+    for (size_t i = 0; i < ix->nprefix; i++)
+        if (len >= ix->prefix[i]->len && memcmp(name, ix->prefix[i]->text, ix->prefix[i]->len) == 0)
+            hit[ix->prefix_rule[i]] = true;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -36,7 +36,9 @@
 
 bool run_expired(struct run *r)
 {
-    if (!r->timed_out && sk_now_ms() > r->deadline)
+    /* The clock is read every 64 calls: callers call this often, and a
+     * check overshoots its deadline by 64 cheap steps at most. */
+    if (!r->timed_out && (r->ticks++ & 63) == 0 && sk_now_ms() > r->deadline)
         r->timed_out = true;
     return r->timed_out;
 }
@@ -316,62 +318,77 @@ static void syntax_errors(struct run *r)
 /* ---------------------------------------------------------------------- */
 /* The name walk                                                          */
 
-static void match_names(struct run *r, TSNode n, const struct cands *cs)
+static void match_names(struct run *r, TSNode n, const struct cands *cs, bool *hit)
 {
     const struct lang_policy *lp = r->lp;
-    for (size_t k = 0; k < lp->nname_rules; k++) {
-        int ri = lp->name_rules[k];
-        if (!r->rule_on[ri])
+    for (int i = 0; i < cs->n; i++) {
+        if (strcmp(cs->s[i], NAME_UNKNOWN) == 0)
             continue;
-        const struct ast_rule *rule = &lp->rules[ri];
-        for (int i = 0; i < cs->n; i++) {
-            if (names_match(rule->names, rule->nnames, cs->s[i])) {
-                /* The message names what was resolved, unless that is one
-                 * of the markers (<?>, <dyn>, ...): then the code itself. */
-                if (strchr(cs->s[i], '<')) {
-                    size_t tl;
-                    const char *t = node_text(r, n, &tl);
-                    run_hit(r, ri, n, t, tl);
-                } else {
-                    run_hit(r, ri, n, cs->s[i], strlen(cs->s[i]));
-                }
-                break;
+        memset(hit, 0, lp->nrules * sizeof(*hit));
+        name_index_match(lp->index, cs->s[i], hit);
+        for (size_t ri = 0; ri < lp->nrules; ri++) {
+            if (!hit[ri] || !r->rule_on[ri])
+                continue;
+            /* The message names what was resolved, unless that is one of
+             * the markers (<?>, <dyn>, ...): then the code itself. */
+            if (strchr(cs->s[i], '<')) {
+                size_t tl;
+                const char *t = node_text(r, n, &tl);
+                run_hit(r, (int)ri, n, t, tl);
+            } else {
+                run_hit(r, (int)ri, n, cs->s[i], strlen(cs->s[i]));
             }
         }
     }
 }
 
+/* A node the name walk looks at once the bindings are known. */
+struct ref {
+    TSNode node;
+    TSNode parent;
+    TSFieldId field;
+};
+
 /*
- * Visit every node once, knowing its parent and its field in the parent,
- * and hold each reference root's resolved names against the @names rules.
- * Iterative, with an explicit stack of parents, so that deep nesting cannot
- * exhaust the C stack; past AST_MAX_DEPTH the walk stops and the check
- * fails (the code is not vouched for).
+ * One pass over the tree: record every binding (assignments, imports) and
+ * remember every node that may be a reference; then hold each reference
+ * root's resolved names against the @names rules. Iterative, with an
+ * explicit stack of parents, so deep nesting cannot exhaust the C stack;
+ * past AST_MAX_DEPTH the walk stops and the check fails (the code is not
+ * vouched for).
  */
 static void names_walk(struct run *r)
 {
-    bool (*ref)(struct run *, TSNode, TSNode, TSFieldId, struct cands *) =
-        r->lp->family == FAM_PYTHON ? py_reference : ecma_reference;
+    const struct lang_policy *lp = r->lp;
+    bool py = lp->family == FAM_PYTHON;
     TSNode *stack = xmalloc(AST_MAX_DEPTH * sizeof(*stack));
+    struct ref *refs = NULL;
+    size_t nrefs = 0, caprefs = 0;
     int depth = 0;
     TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(r->tree));
-    struct cands cs;
-    unsigned steps = 0;
     for (;;) {
         TSNode n = ts_tree_cursor_current_node(&c);
-        if (node_kind(r, n) != NK_OTHER) {
-            TSNode parent = depth > 0 ? stack[depth - 1] : (TSNode){0};
-            cands_clear(&cs);
-            if (ref(r, n, parent, ts_tree_cursor_current_field_id(&c), &cs))
-                match_names(r, n, &cs);
+        enum nk k = node_kind(r, n);
+        if (k != NK_OTHER) {
+            if (py)
+                py_bind_node(r, n);
+            else
+                ecma_bind_node(r, n);
+            if (nrefs == caprefs) {
+                caprefs = caprefs ? caprefs * 2 : 256;
+                refs = xrealloc(refs, caprefs * sizeof(*refs));
+            }
+            refs[nrefs].node = n;
+            refs[nrefs].parent = depth > 0 ? stack[depth - 1] : (TSNode){0};
+            refs[nrefs].field = ts_tree_cursor_current_field_id(&c);
+            nrefs++;
         }
-        if (ts_node_child_count(n) > 0) {
+        if (ts_tree_cursor_goto_first_child(&c)) {
             if (depth == AST_MAX_DEPTH) {
                 r->too_deep = true;
                 break;
             }
             stack[depth++] = n;
-            ts_tree_cursor_goto_first_child(&c);
             continue;
         }
         bool done = false;
@@ -382,11 +399,24 @@ static void names_walk(struct run *r)
             }
             depth--;
         }
-        if (done || ((++steps & 255) == 0 && run_expired(r)) || r->timed_out)
+        if (done || run_expired(r))
             break;
     }
     ts_tree_cursor_delete(&c);
     free(stack);
+    if (lp->nname_rules && !r->timed_out && !r->too_deep) {
+        bool (*ref)(struct run *, TSNode, TSNode, TSFieldId, struct cands *) =
+            py ? py_reference : ecma_reference;
+        bool *hit = xmalloc(lp->nrules * sizeof(*hit));
+        struct cands cs;
+        for (size_t i = 0; i < nrefs && !run_expired(r); i++) {
+            cands_clear(&cs);
+            if (ref(r, refs[i].node, refs[i].parent, refs[i].field, &cs))
+                match_names(r, refs[i].node, &cs, hit);
+        }
+        free(hit);
+    }
+    free(refs);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -481,10 +511,17 @@ static bool pred_node(struct run *r, const struct pred *pr, TSNode n, const TSQu
         return res;
     }
     case PRED_RESOLVES: {
-        struct cands cs;
-        names_resolve(r, n, &cs);
-        for (int i = 0; i < cs.n; i++)
-            if (names_match(pr->pats, pr->npats, cs.s[i]))
+        /* Several patterns resolve the same callee; resolve it once. */
+        size_t slot = ((uintptr_t)n.id >> 4) % ARRAY_SIZE(r->memo_id);
+        if (r->memo_id[slot] != n.id) {
+            if (!r->memo[slot])
+                r->memo[slot] = xmalloc(sizeof(*r->memo[slot]));
+            names_resolve(r, n, r->memo[slot]);
+            r->memo_id[slot] = n.id;
+        }
+        const struct cands *cs = r->memo[slot];
+        for (int i = 0; i < cs->n; i++)
+            if (names_match(pr->pats, pr->npats, cs->s[i]))
                 return true;
         return false;
     }
@@ -582,7 +619,16 @@ static void fail(struct check_section *out, const char *fmt, ...)
 void ast_policy_check(const struct ast_policy *p, const struct lang *lang, const char *code,
                       size_t len, const char *extra_allow, struct check_section *out)
 {
+    ast_policy_check_timed(p, lang, code, len, extra_allow, out, NULL);
+}
+
+void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
+                            const char *code, size_t len, const char *extra_allow,
+                            struct check_section *out, struct ast_phases *phases)
+{
     double t0 = sk_now_ms();
+    if (phases)
+        memset(phases, 0, sizeof(*phases));
     if (!p || !lang || (!code && len)) {
         check_section_fail(out, CHECK_ERROR, "AST policy called without a policy or code");
         return;
@@ -614,17 +660,19 @@ void ast_policy_check(const struct ast_policy *p, const struct lang *lang, const
     ts_parser_delete(parser);
     bool dropped = false;
     if (r.tree) {
+        double t1 = sk_now_ms();
         syntax_errors(&r);
-        if (lp->needs_names && !r.timed_out) {
-            if (lp->family == FAM_PYTHON)
-                py_bind(&r);
-            else
-                ecma_bind(&r);
-            if (lp->nname_rules && !r.timed_out)
-                names_walk(&r);
-        }
+        if (lp->needs_names && !r.timed_out)
+            names_walk(&r);
+        double t2 = sk_now_ms();
         if (lp->query && !r.timed_out)
             run_query(&r, &dropped);
+        double t3 = sk_now_ms();
+        if (phases) {
+            phases->parse = t1 - t0;
+            phases->names = t2 - t1;
+            phases->query = t3 - t2;
+        }
         for (size_t i = 0; i < lp->nrules && !r.timed_out; i++)
             if (lp->rules[i].check != CHECK_NONE && r.rule_on[i])
                 check_run(&r, (int)i, lp->rules[i].check);
@@ -648,6 +696,8 @@ void ast_policy_check(const struct ast_policy *p, const struct lang *lang, const
     if (r.tree)
         ts_tree_delete(r.tree);
     run_names_close(&r);
+    for (size_t i = 0; i < ARRAY_SIZE(r.memo); i++)
+        free(r.memo[i]);
     free(r.hits);
     free(r.rule_on);
 }

@@ -44,6 +44,18 @@ void ast_policy_check(const struct ast_policy *p, const struct lang *lang, const
  */
 void ast_policy_set_limits(struct ast_policy *p, size_t max_bytes, unsigned timeout_ms);
 
+/* Where the time of one check went, in milliseconds (for benchmarks). */
+struct ast_phases {
+    double parse; /* tree-sitter parse */
+    double names; /* syntax errors, bindings and the name walk */
+    double query; /* the compiled query and its predicates */
+};
+
+/* ast_policy_check() that also reports its phases in `phases` (may be NULL). */
+void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
+                            const char *code, size_t len, const char *extra_allow,
+                            struct check_section *out, struct ast_phases *phases);
+
 /* What a rule is, for listings (docs/policy.md, `skitty policy`) and tests. */
 struct ast_rule_info {
     const char *id;       /* "py.eval"; owned by the policy */
