@@ -159,7 +159,7 @@
 ;; @names Bun.listen RTCPeerConnection importScripts
 
 ;; @rule js.insecure-transport
-;; @category network
+;; @category crypto
 ;; @severity medium
 ;; @cwe CWE-319
 ;; @message {} fetches over plain http
