@@ -54,5 +54,8 @@ fuzz: deps
 	@scripts/install-deps.sh --fuzz
 	scripts/fuzz.sh
 
+bench-detect: build
+	bench/detect.sh
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
