@@ -38,7 +38,7 @@ for line in sys.stdin:
         continue
     if "LATE" in code:
         print(json.dumps({"ok": True, "results": []}), flush=True)
-        time.sleep(0.2)
+        time.sleep(0.05)
         print(json.dumps({"ok": True, "results": []}), flush=True)
         continue
     if "REFUSE" in code:

@@ -349,7 +349,7 @@ static void test_supervision(const struct sk_config *base)
     scan(a, LANG_PYTHON, "LATE", &late);
     is_int(late.status, CHECK_OK, "late extra line: the request itself was answered");
     check_section_close(&late);
-    usleep(400 * 1000);
+    usleep(1500 * 1000); /* far longer than the fake waits before its extra line */
     expect_unavailable(a, "print(1)", "late extra line caught before the next request");
     is_int(stats(a).crashes, 5, "the out-of-step worker counted as a crash");
     ok(pid_of(a) > 0, "after all that the pool still answers");
