@@ -168,14 +168,14 @@ static json_t *sarif_report(const char *file, enum verdict v, const struct check
                                                "version", stat->tools[i].version));
     bool complete = ast->status == CHECK_OK && stat->status == CHECK_OK;
     json_t *run = json_pack(
-        "{s:{s:{s:s, s:s, s:s, s:o, s:{s:o}}}, s:[{s:{s:s}}], s:o, s:[{s:b, s:o}], s:{s:s}}",
-        "tool", "driver", "name", "skitty", "version", SKITTY_VERSION, "informationUri",
-        "https://example.invalid/sheikh-kitty", "rules", rules, "properties", "analysers", tools,
-        "artifacts", "location", "uri", uri, "results", results, "invocations",
-        "executionSuccessful", complete, "toolExecutionNotifications", notes, "properties",
-        "verdict", verdict_name(v));
-    return json_pack("{s:s, s:s, s:[o]}", "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
-                     "version", "2.1.0", "runs", run);
+        "{s:{s:{s:s, s:s, s:o, s:{s:o}}}, s:[{s:{s:s}}], s:o, s:[{s:b, s:o}], s:{s:s}}",
+        "tool", "driver", "name", "skitty", "version", SKITTY_VERSION, "rules", rules,
+        "properties", "analysers", tools, "artifacts", "location", "uri", uri, "results",
+        results, "invocations", "executionSuccessful", complete, "toolExecutionNotifications",
+        notes, "properties", "verdict", verdict_name(v));
+    return json_pack("{s:s, s:s, s:[o]}", "$schema",
+                     "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
+                     run);
 }
 
 /* ---- scanning ------------------------------------------------------------ */
@@ -371,6 +371,9 @@ int cmd_scan(int argc, char **argv)
         fprintf(stderr, "skitty scan: sandbox: %s\n", err.msg);
         return EXIT_INCOMPLETE;
     }
+#else
+    fprintf(stderr, "skitty scan: this build has no sandbox; the analysers only run inside one\n");
+    return EXIT_INCOMPLETE;
 #endif
     /* Only the workers this run needs start, on first use. */
     ctx.cfg.workers_at_boot = false;
