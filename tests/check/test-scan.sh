@@ -23,12 +23,12 @@ failed=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
 
 if [ ! -x "$skitty" ] || [ ! -d "$root/node_modules/eslint" ]; then
-    echo "1..0 # SKIP skitty not built or node_modules missing"; exit 77
+    echo "1..0 # SKIP skitty not built or node_modules missing"; exit 0
 fi
 printf 'x = 1\n' > "$work/probe.py"
 "$skitty" scan --lang python "$work/probe.py" > "$work/probe.json" 2> "$work/probe.err"
 if grep -q 'sandbox' "$work/probe.err"; then
-    echo "1..0 # SKIP the sandbox cannot start here: $(head -c 200 "$work/probe.err")"; exit 77
+    echo "1..0 # SKIP the sandbox cannot start here: $(head -c 200 "$work/probe.err")"; exit 0
 fi
 
 field() { # field FILE PYTHON-EXPRESSION-ON-r
