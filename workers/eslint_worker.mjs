@@ -17,6 +17,7 @@
 // rules off with `/* eslint-disable */`; ESLint then keeps the findings and
 // adds a ruleId:null warning for each such comment, which we pass on.
 import { createRequire } from "node:module";
+import path from "node:path";
 import readline from "node:readline";
 import { Linter } from "eslint";
 import security from "eslint-plugin-security";
@@ -63,7 +64,27 @@ function config(sourceType) {
   ];
 }
 
-const configs = { module: config("module"), script: config(mode === "ts" ? "module" : "commonjs") };
+// Linter.verify() builds and normalises a FlatConfigArray from a plain
+// array on every call, which costs more than linting a small file. Build
+// each one once; ESLint takes any array with getConfig() as already built.
+// The class is internal (not in eslint's exports), so it is loaded by path,
+// and a plain array is the fallback if that ever fails.
+function prebuild(cfg) {
+  try {
+    const dir = path.dirname(require.resolve("eslint/package.json"));
+    const { FlatConfigArray } = require(path.join(dir, "lib", "config", "flat-config-array.js"));
+    const arr = new FlatConfigArray(cfg, { basePath: process.cwd() });
+    arr.normalizeSync();
+    return arr;
+  } catch {
+    return cfg;
+  }
+}
+
+const configs = {
+  module: prebuild(config("module")),
+  script: prebuild(config(mode === "ts" ? "module" : "commonjs")),
+};
 const filename = mode === "ts" ? "input.ts" : "input.js";
 
 function lint(code, cfg) {
