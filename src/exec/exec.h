@@ -7,6 +7,20 @@
  *
  * compilation_status is "success", "failed" or "not_run"; status is ok |
  * runtime_error | timeout | memory_limit | output_limit | killed | not_run.
+ *
+ *   python      /usr/bin/python3 -I -B -u main.py (isolated mode, no .pyc)
+ *   javascript  node main.js
+ *   typescript  esbuild (node_modules) transpiles main.ts in the sandbox,
+ *               then node runs it with source maps; compilation_status is
+ *               the transpile's. Type checking is the checks' tsc worker's.
+ *   solidity    solc-js (node_modules) compiles main.sol to bytecode in the
+ *               sandbox (runners/solc.js); nothing is deployed or run:
+ *               `output` lists each contract with its bytecode size, and
+ *               `errors` the compiler's errors and warnings with lines.
+ *
+ * For Python and JavaScript a syntax error is recognised from the
+ * interpreter's own report (a parse error, with no frame of the program
+ * on the stack) and gives compilation_status "failed".
  */
 #pragma once
 
@@ -23,7 +37,15 @@ struct exec_result {
     const char *compilation_status; /* "success" | "failed" | "not_run"; static string */
     struct sandbox_result run;      /* valid when ran */
     char *compile_errors;           /* compiler diagnostics, owned, may be NULL */
+    char *summary;                  /* replaces run.out in the JSON (Solidity), owned, may be NULL */
 };
+
+/*
+ * Remember where node_modules/ and runners/ are (cfg->data_dir) and find
+ * the interpreters. Call after sandbox_init(). A language whose tools are
+ * missing fails at exec_run() with a message naming what is missing.
+ */
+int exec_init(const struct sk_config *cfg, struct sk_err *err);
 
 /*
  * Compile (where the language needs it) and run `code` in the sandbox with

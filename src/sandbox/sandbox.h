@@ -46,6 +46,14 @@ struct sandbox_limits {
     int work_inodes;       /* inode cap of the work directory and /tmp */
 };
 
+/* Hard bounds a spec's limits must respect (sandbox_run refuses others). */
+#define SANDBOX_MIN_MEMORY_BYTES (16LL << 20)
+#define SANDBOX_MAX_FILES 64                 /* files placed in the work directory */
+#define SANDBOX_MAX_ARGS 256                 /* argv and env entries, each */
+#define SANDBOX_MAX_BINDS 16                 /* ro_binds entries */
+#define SANDBOX_MAX_STDIN (64u << 20)        /* stdin bytes */
+#define SANDBOX_MAX_OUTPUT (64u << 20)       /* output_bytes per stream */
+
 struct sandbox_spec {
     const char *const *argv;        /* argv[0] is an absolute path; not owned */
     const char *const *env;         /* complete environment, NULL-terminated; not owned */
@@ -84,17 +92,27 @@ struct sandbox_result {
     int64_t wall_ms;
     int64_t cpu_ms;       /* from the cgroup, so it covers every process of the run */
     int64_t max_rss_kb;   /* peak memory of the cgroup */
+    int host_uid;         /* the pool uid the run had (for audit records) */
 };
 
 /* Fill `limits` with the configured defaults (the blueprint's). */
 void sandbox_limits_default(struct sandbox_limits *limits, const struct sk_config *cfg);
 
 /*
- * Start the spawner and check the host: user namespaces, cgroup controllers
- * (v1 or v2), seccomp, the uid pool. Must run before any thread is created.
+ * Start the spawner and check the host: root (for the dedicated uids),
+ * user and other namespaces, cgroup controllers (v1 or v2), seccomp,
+ * pidfds, the uid pool. Must run before any thread is created (it fails
+ * with -EINVAL otherwise). Calling it again after success does nothing.
  * Returns 0 or a negative errno with a message naming what is missing.
  */
 int sandbox_init(const struct sk_config *cfg, struct sk_err *err);
+
+/*
+ * Where the uid pool keeps its lock files (one per uid, flock'ed while a
+ * run holds it); default /run/skitty/uid. Call before sandbox_init().
+ * Every process sharing a pool range must use the same directory.
+ */
+void sandbox_set_uid_lock_dir(const char *dir);
 
 /* Stop the spawner; kills every run still alive. */
 void sandbox_shutdown(void);
@@ -128,5 +146,11 @@ int sandbox_proc_stdout(const struct sandbox_proc *p); /* read end; owned by p *
 int64_t sandbox_proc_memory_kb(const struct sandbox_proc *p);
 /* True while the process is running. */
 bool sandbox_proc_alive(struct sandbox_proc *p);
+/*
+ * The last bytes (at most the spec's output_bytes, 16 KiB by default) the
+ * process wrote to stderr, as a malloc'ed NUL-terminated string the caller
+ * frees. Never NULL.
+ */
+char *sandbox_proc_stderr(struct sandbox_proc *p);
 /* Kill everything in the run, reap it, remove its cgroup, return its uid, free p. */
 void sandbox_proc_free(struct sandbox_proc *p);
