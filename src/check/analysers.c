@@ -124,6 +124,20 @@ static void release(struct analysers *a, enum analyser_kind k, struct slot *s)
         pthread_mutex_unlock(&(a)->mu);                                                           \
     } while (0)
 
+/* Log the tail of a failed worker's stderr: the tool's own account of why. */
+static void log_stderr(enum analyser_kind k, struct worker *w)
+{
+    if (!w)
+        return;
+    cleanup_free char *tail = worker_stderr(w);
+    size_t n = strlen(tail);
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' '))
+        tail[--n] = '\0';
+    if (n)
+        log_warn("analyser %s: worker stderr: %s", analyser_kind_info(k)->name,
+                 n > 400 ? tail + n - 400 : tail);
+}
+
 static void slot_stop(struct slot *s)
 {
     worker_free(s->w);
@@ -184,6 +198,7 @@ static int slot_ensure(struct analysers *a, enum analyser_kind k, struct slot *s
     if (ret == 0)
         ret = adapter_parse_ping(reply, rlen, s->version, sizeof(s->version), err);
     if (ret < 0) {
+        log_stderr(k, s->w);
         slot_stop(s);
         return sk_err_wrap(err, "%s worker did not start", info->name);
     }
@@ -209,6 +224,7 @@ static int slot_exchange(struct analysers *a, enum analyser_kind k, struct slot 
         else
             STAT_INC(a, k, crashes);
         log_warn("analyser %s: %s; killing the worker", analyser_kind_info(k)->name, err->msg);
+        log_stderr(k, s->w);
         slot_stop(s);
     }
     return ret;

@@ -20,15 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef SKITTY_HAVE_SANDBOX
 #include "sandbox/sandbox.h"
-#endif
 
 struct worker {
     bool sandboxed;
-#ifdef SKITTY_HAVE_SANDBOX
     struct sandbox_proc *proc; /* when sandboxed */
-#endif
     pid_t pid;                 /* when not sandboxed */
     bool reaped;
     int in_fd;                 /* write end of the worker's stdin; owned unless sandboxed */
@@ -93,7 +89,6 @@ static int start_direct(const struct worker_spec *spec, struct worker *w, struct
     return 0;
 }
 
-#ifdef SKITTY_HAVE_SANDBOX
 static int start_sandboxed(const struct worker_spec *spec, struct worker *w, struct sk_err *err)
 {
     struct sandbox_spec ss = {
@@ -119,7 +114,6 @@ static int start_sandboxed(const struct worker_spec *spec, struct worker *w, str
     w->out_fd = sandbox_proc_stdout(w->proc);
     return 0;
 }
-#endif
 
 int worker_start(const struct worker_spec *spec, struct worker **out, struct sk_err *err)
 {
@@ -128,11 +122,7 @@ int worker_start(const struct worker_spec *spec, struct worker **out, struct sk_
     w->sandboxed = spec->sandboxed;
     int ret;
     if (spec->sandboxed) {
-#ifdef SKITTY_HAVE_SANDBOX
         ret = start_sandboxed(spec, w, err);
-#else
-        ret = sk_err_msg(err, ENOSYS, "this build has no sandbox");
-#endif
     } else {
         ret = start_direct(spec, w, err);
     }
@@ -282,19 +272,15 @@ static int64_t proc_rss_kb(pid_t pid)
 
 int64_t worker_memory_kb(struct worker *w)
 {
-#ifdef SKITTY_HAVE_SANDBOX
     if (w->sandboxed)
         return sandbox_proc_memory_kb(w->proc);
-#endif
     return proc_rss_kb(w->pid);
 }
 
 bool worker_alive(struct worker *w)
 {
-#ifdef SKITTY_HAVE_SANDBOX
     if (w->sandboxed)
         return sandbox_proc_alive(w->proc);
-#endif
     if (w->reaped)
         return false;
     int status;
@@ -311,18 +297,21 @@ int worker_pid(const struct worker *w)
     return w->sandboxed ? 0 : (int)w->pid;
 }
 
+char *worker_stderr(struct worker *w)
+{
+    return w->sandboxed && w->proc ? sandbox_proc_stderr(w->proc) : xstrdup("");
+}
+
 void worker_free(struct worker *w)
 {
     if (!w)
         return;
-#ifdef SKITTY_HAVE_SANDBOX
     if (w->sandboxed) {
         if (w->proc)
             sandbox_proc_free(w->proc);
         free(w);
         return;
     }
-#endif
     sk_close_reset(&w->in_fd);
     sk_close_reset(&w->out_fd);
     if (w->pid > 0 && !w->reaped) {

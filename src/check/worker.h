@@ -60,5 +60,12 @@ bool worker_alive(struct worker *w);
 /* The worker's process id on the host (0 when sandboxed and unknown). */
 int worker_pid(const struct worker *w);
 
+/*
+ * The last bytes the worker wrote to stderr (sandboxed workers only; a
+ * plain child's stderr goes to /dev/null), for diagnostics: a malloc'ed
+ * string the caller frees, "" when there is none.
+ */
+char *worker_stderr(struct worker *w);
+
 /* Kill the worker, reap it and free everything. NULL is a no-op. */
 void worker_free(struct worker *w);

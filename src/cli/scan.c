@@ -16,9 +16,7 @@
 #include "base/util.h"
 #include "check/check.h"
 #include "lang/lang.h"
-#ifdef SKITTY_HAVE_SANDBOX
 #include "sandbox/sandbox.h"
-#endif
 
 #include <errno.h>
 #include <getopt.h>
@@ -365,16 +363,11 @@ int cmd_scan(int argc, char **argv)
         return EXIT_USAGE;
     sk_log_set_json(0);
     struct sk_err err = {0};
-#ifdef SKITTY_HAVE_SANDBOX
     /* Before any thread: the sandbox's spawner forks from a single-threaded process. */
     if (sandbox_init(&ctx.cfg, &err) < 0) {
         fprintf(stderr, "skitty scan: sandbox: %s\n", err.msg);
         return EXIT_INCOMPLETE;
     }
-#else
-    fprintf(stderr, "skitty scan: this build has no sandbox; the analysers only run inside one\n");
-    return EXIT_INCOMPLETE;
-#endif
     /* Only the workers this run needs start, on first use. */
     ctx.cfg.workers_at_boot = false;
     int rc;
@@ -385,8 +378,6 @@ int cmd_scan(int argc, char **argv)
         rc = jsonl ? scan_jsonl(&ctx, jsonl) : scan_file(&ctx, lang, argv[optind], format, allow);
         checker_free(ctx.checker);
     }
-#ifdef SKITTY_HAVE_SANDBOX
     sandbox_shutdown();
-#endif
     return rc;
 }
