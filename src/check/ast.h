@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -34,3 +35,50 @@ void ast_policy_free(struct ast_policy *p);
  */
 void ast_policy_check(const struct ast_policy *p, const struct lang *lang, const char *code,
                       size_t len, const char *extra_allow, struct check_section *out);
+
+/*
+ * Limits of one check: the largest input parsed (bytes) and the time one
+ * check may take (parse, queries and walks together). Past either, the
+ * section is `error`, never `ok`. Zero keeps the current value. Defaults:
+ * 1 MiB and 2000 ms. Call before the policy is shared between threads.
+ */
+void ast_policy_set_limits(struct ast_policy *p, size_t max_bytes, unsigned timeout_ms);
+
+/* Where the time of one check went, in milliseconds (for benchmarks). */
+struct ast_phases {
+    double parse; /* tree-sitter parse */
+    double names; /* syntax errors, bindings and the name walk */
+    double query; /* the compiled query and its predicates */
+};
+
+/* ast_policy_check() that also reports its phases in `phases` (may be NULL). */
+void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
+                            const char *code, size_t len, const char *extra_allow,
+                            struct check_section *out, struct ast_phases *phases);
+
+/* What a rule is, for listings (docs/policy.md, `skitty policy`) and tests. */
+struct ast_rule_info {
+    const char *id;       /* "py.eval"; owned by the policy */
+    const char *category; /* owned by the policy */
+    enum severity severity;
+    const char *cwe;      /* NULL when none; owned by the policy */
+    const char *message;  /* may hold "{}" (what matched); owned by the policy */
+    const char *file;     /* the policy file that declares it; owned by the policy */
+    int line;             /* of its @rule directive */
+    int patterns;         /* query patterns */
+    size_t names;         /* @names patterns */
+    bool check;           /* has a structural check in C */
+};
+
+/* Number of rules the policy holds for `lang`. */
+size_t ast_policy_rule_count(const struct ast_policy *p, const struct lang *lang);
+
+/* Rule `i` of `lang` (0 <= i < count). Returns 0, or -ENOENT. */
+int ast_policy_rule_info(const struct ast_policy *p, const struct lang *lang, size_t i,
+                         struct ast_rule_info *out);
+
+/*
+ * The rule id of the built-in syntax check (category `syntax`, severity
+ * high): every policy has it and no deployment can allow it away.
+ */
+#define AST_SYNTAX_RULE "syntax-error"

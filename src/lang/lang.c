@@ -8,6 +8,15 @@
 #include <string.h>
 #include <strings.h>
 
+/*
+ * The grammars, compiled from the C sources of the tree-sitter-<lang> npm
+ * packages (see src/check/meson.build). Each returns a static object.
+ */
+const struct TSLanguage *tree_sitter_python(void);
+const struct TSLanguage *tree_sitter_javascript(void);
+const struct TSLanguage *tree_sitter_typescript(void);
+const struct TSLanguage *tree_sitter_solidity(void);
+
 static const struct lang table[LANG_COUNT] = {
     [LANG_PYTHON] = {
         .id = LANG_PYTHON,
@@ -16,6 +25,7 @@ static const struct lang table[LANG_COUNT] = {
         .fences = "python py python3 py3",
         .line_comment = "#",
         .policy = "python.scm",
+        .grammar = tree_sitter_python,
         .analysers = {"bandit", NULL},
     },
     [LANG_JAVASCRIPT] = {
@@ -25,6 +35,7 @@ static const struct lang table[LANG_COUNT] = {
         .fences = "javascript js node nodejs mjs cjs",
         .line_comment = "//",
         .policy = "javascript.scm",
+        .grammar = tree_sitter_javascript,
         .analysers = {"eslint-js", NULL},
     },
     [LANG_TYPESCRIPT] = {
@@ -34,6 +45,7 @@ static const struct lang table[LANG_COUNT] = {
         .fences = "typescript ts",
         .line_comment = "//",
         .policy = "typescript.scm",
+        .grammar = tree_sitter_typescript,
         .analysers = {"eslint-ts", "tsc", NULL},
     },
     [LANG_SOLIDITY] = {
@@ -43,6 +55,7 @@ static const struct lang table[LANG_COUNT] = {
         .fences = "solidity sol",
         .line_comment = "//",
         .policy = "solidity.scm",
+        .grammar = tree_sitter_solidity,
         .analysers = {"solhint", "solc", NULL},
     },
 };

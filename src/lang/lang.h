@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/* tree-sitter's grammar handle (TSLanguage in tree_sitter/api.h). */
+struct TSLanguage;
+
 enum lang_id {
     LANG_PYTHON,
     LANG_JAVASCRIPT,
@@ -24,6 +27,7 @@ struct lang {
     const char *fences;        /* code-fence tags, space-separated: "python py python3" */
     const char *line_comment;  /* "#" or "//" */
     const char *policy;        /* AST policy file under policy/: "python.scm" */
+    const struct TSLanguage *(*grammar)(void); /* tree-sitter grammar; static, not owned */
     const char *analysers[3];  /* analyser worker names, NULL-terminated */
 };
 

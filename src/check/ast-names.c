@@ -1,0 +1,479 @@
+/*
+ * Name resolution shared by the languages: sets of resolved names, the
+ * name patterns of @names and #resolves-to?, and the table of bindings
+ * (which name stands for which expression) that the per-language resolvers
+ * fill and read.
+ *
+ * A resolved name is a dotted path as the language would see it once
+ * aliases are followed: `from os import system as s; s(x)` makes `s` stand
+ * for "os.system". Patterns match a name or any of its dotted prefixes, so
+ * "eval" also matches "eval.call" and "subprocess" matches
+ * "subprocess.Popen": whatever hangs off a dangerous object is as dangerous.
+ */
+#include "config.h"
+
+#include "check/ast-internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+/* ---------------------------------------------------------------------- */
+/* Candidate sets                                                         */
+
+void cands_clear(struct cands *c)
+{
+    c->n = 0;
+}
+
+void cands_add(struct cands *c, const char *a, size_t alen, const char *b, size_t blen)
+{
+    char tmp[AST_NAME_MAX];
+    size_t n = 0;
+    /* A name too long to hold keeps its head: the head is what the
+     * patterns' prefix match looks at (os.system.__call__.__call__...). */
+    if (a) {
+        size_t k = alen < sizeof(tmp) - 1 ? alen : sizeof(tmp) - 1;
+        memcpy(tmp, a, k);
+        n = k;
+    }
+    if (b) {
+        size_t k = blen < sizeof(tmp) - 1 - n ? blen : sizeof(tmp) - 1 - n;
+        memcpy(tmp + n, b, k);
+        n += k;
+    }
+    tmp[n] = 0;
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->s[i], tmp) == 0)
+            return;
+    if (c->n == AST_CANDS) {
+        /* More meanings than the set holds: the last slot says so, and the
+         * policy treats NAME_DEEP as a finding (fail closed). */
+        snprintf(c->s[AST_CANDS - 1], AST_NAME_MAX, "%s", NAME_DEEP);
+        return;
+    }
+    memcpy(c->s[c->n++], tmp, n + 1);
+}
+
+void name_join(char *dst, size_t cap, const char *a, const char *b)
+{
+    char tmp[AST_NAME_MAX];
+    size_t n = 0;
+    for (const char *p = a; *p && n + 1 < sizeof(tmp); p++)
+        tmp[n++] = *p;
+    if (b) {
+        if (n + 1 < sizeof(tmp))
+            tmp[n++] = '.';
+        for (const char *p = b; *p && n + 1 < sizeof(tmp); p++)
+            tmp[n++] = *p;
+    }
+    tmp[n] = 0;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, tmp, n);
+    dst[n] = 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Name patterns                                                          */
+
+int name_pat_parse(const char *s, struct name_pat *out)
+{
+    size_t len = strlen(s);
+    const char *star = strchr(s, '*');
+    memset(out, 0, sizeof(*out));
+    if (len == 0 || len >= AST_NAME_MAX)
+        return -EINVAL;
+    if (!star) {
+        out->form = NAME_EXACT;
+        out->text = xstrdup(s);
+    } else if (star == s + len - 1 && len > 1 && !strchr(s, '*')[1]) {
+        out->form = NAME_PREFIX;
+        out->text = xstrndup(s, len - 1);
+    } else if (star == s && len > 2 && s[1] == '.' && !strchr(s + 1, '*')) {
+        out->form = NAME_SUFFIX;
+        out->text = xstrdup(s + 1);
+    } else {
+        return -EINVAL;
+    }
+    out->len = strlen(out->text);
+    return 0;
+}
+
+static bool pat_match(const struct name_pat *p, const char *name, size_t len)
+{
+    switch (p->form) {
+    case NAME_EXACT:
+        return len >= p->len && memcmp(name, p->text, p->len) == 0
+               && (len == p->len || name[p->len] == '.');
+    case NAME_PREFIX:
+        return len >= p->len && memcmp(name, p->text, p->len) == 0;
+    default:
+        /* The suffix must end the name or one of its dotted prefixes. */
+        for (const char *q = name; (q = memmem(q, len - (size_t)(q - name), p->text, p->len));
+             q++) {
+            const char *end = q + p->len;
+            if (end == name + len || *end == '.')
+                return true;
+        }
+        return false;
+    }
+}
+
+bool names_match(const struct name_pat *pats, size_t npats, const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < npats; i++)
+        if (pat_match(&pats[i], name, len))
+            return true;
+    return false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The name index                                                         */
+
+struct nent {
+    const char *text;  /* not owned: the rule's pattern */
+    size_t len;
+    uint8_t form;      /* NAME_EXACT or NAME_SUFFIX */
+    int rule;
+    struct nent *next;
+};
+
+struct name_index {
+    struct nent **tab; /* owned */
+    size_t size;       /* a power of two */
+    struct nent *ents; /* owned */
+    size_t nents;
+    const struct name_pat **prefix; /* NAME_PREFIX patterns; pointers not owned */
+    int *prefix_rule;
+    size_t nprefix;
+};
+
+static uint32_t hash(const char *s, size_t n);
+
+struct name_index *name_index_new(const struct ast_rule *rules, size_t nrules)
+{
+    struct name_index *ix = xcalloc(1, sizeof(*ix));
+    size_t total = 0;
+    for (size_t i = 0; i < nrules; i++)
+        total += rules[i].nnames;
+    ix->size = 64;
+    while (ix->size < total * 2)
+        ix->size *= 2;
+    ix->tab = xcalloc(ix->size, sizeof(*ix->tab));
+    ix->ents = xcalloc(total ? total : 1, sizeof(*ix->ents));
+    ix->prefix = xcalloc(total ? total : 1, sizeof(*ix->prefix));
+    ix->prefix_rule = xcalloc(total ? total : 1, sizeof(*ix->prefix_rule));
+    for (size_t i = 0; i < nrules; i++) {
+        for (size_t k = 0; k < rules[i].nnames; k++) {
+            const struct name_pat *p = &rules[i].names[k];
+            if (p->form == NAME_PREFIX) {
+                ix->prefix[ix->nprefix] = p;
+                ix->prefix_rule[ix->nprefix++] = (int)i;
+                continue;
+            }
+            struct nent *e = &ix->ents[ix->nents++];
+            e->text = p->text;
+            e->len = p->len;
+            e->form = p->form;
+            e->rule = (int)i;
+            size_t h = hash(p->text, p->len) & (ix->size - 1);
+            e->next = ix->tab[h];
+            ix->tab[h] = e;
+        }
+    }
+    return ix;
+}
+
+void name_index_free(struct name_index *ix)
+{
+    if (!ix)
+        return;
+    free(ix->tab);
+    free(ix->ents);
+    free(ix->prefix);
+    free(ix->prefix_rule);
+    free(ix);
+}
+
+static void lookup(const struct name_index *ix, const char *s, size_t n, uint8_t form, bool *hit)
+{
+    for (const struct nent *e = ix->tab[hash(s, n) & (ix->size - 1)]; e; e = e->next)
+        if (e->form == form && e->len == n && memcmp(e->text, s, n) == 0)
+            hit[e->rule] = true;
+}
+
+void name_index_match(const struct name_index *ix, const char *name, bool *hit)
+{
+    size_t len = strlen(name);
+    /* Exact patterns match the name or one of its dotted prefixes. */
+    for (size_t i = 0; i <= len; i++)
+        if (i == len || name[i] == '.')
+            lookup(ix, name, i, NAME_EXACT, hit);
+    /* "*.x.y" matches ".x.y" starting at a dot and ending at a dot or the end. */
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] != '.')
+            continue;
+        for (size_t j = i + 1; j <= len; j++)
+            if (j == len || name[j] == '.')
+                lookup(ix, name + i, j - i, NAME_SUFFIX, hit);
+    }
+    for (size_t i = 0; i < ix->nprefix; i++)
+        if (len >= ix->prefix[i]->len && memcmp(name, ix->prefix[i]->text, ix->prefix[i]->len) == 0)
+            hit[ix->prefix_rule[i]] = true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The arena and the binding table                                        */
+
+#define ARENA_CHUNK 16384
+
+struct chunk {
+    struct chunk *next;
+    size_t used;
+    char data[ARENA_CHUNK];
+};
+
+static void *arena_alloc(struct run *r, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    struct chunk *c = r->chunks;
+    if (n > ARENA_CHUNK / 4) {
+        /* Large pieces get a chunk of their own behind the current one. */
+        struct chunk *big = xmalloc(sizeof(*big) - ARENA_CHUNK + n);
+        big->used = n;
+        if (c) {
+            big->next = c->next;
+            c->next = big;
+        } else {
+            big->next = NULL;
+            r->chunks = big;
+        }
+        return big->data;
+    }
+    if (!c || c->used + n > ARENA_CHUNK) {
+        c = xmalloc(sizeof(*c));
+        c->next = r->chunks;
+        c->used = 0;
+        r->chunks = c;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+char *arena_dup(struct run *r, const char *s, size_t n)
+{
+    char *p = arena_alloc(r, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+static uint32_t hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static struct binding *bind_new(struct run *r, const char *key, size_t klen)
+{
+    if (r->nbindings >= AST_MAX_BINDINGS) {
+        r->bindings_capped = true;
+        return NULL;
+    }
+    if (!r->btab) {
+        r->btab_size = 256;
+        r->btab = xcalloc(r->btab_size, sizeof(*r->btab));
+    } else if (r->nbindings >= r->btab_size * 2) {
+        size_t nsize = r->btab_size * 4;
+        struct binding **nt = xcalloc(nsize, sizeof(*nt));
+        for (size_t i = 0; i < r->btab_size; i++) {
+            for (struct binding *b = r->btab[i], *next; b; b = next) {
+                next = b->next;
+                size_t h = hash(b->key, b->klen) & (nsize - 1);
+                b->next = nt[h];
+                nt[h] = b;
+            }
+        }
+        free(r->btab);
+        r->btab = nt;
+        r->btab_size = nsize;
+    }
+    struct binding *b = arena_alloc(r, sizeof(*b));
+    memset(b, 0, sizeof(*b));
+    b->key = arena_dup(r, key, klen);
+    b->klen = klen;
+    /* Appended at the end of its chain so bindings keep source order. */
+    struct binding **slot = &r->btab[hash(key, klen) & (r->btab_size - 1)];
+    while (*slot)
+        slot = &(*slot)->next;
+    *slot = b;
+    r->nbindings++;
+    return b;
+}
+
+void bind_node(struct run *r, const char *key, size_t klen, TSNode value, const char *member,
+               size_t mlen)
+{
+    struct binding *b = bind_new(r, key, klen);
+    if (!b)
+        return;
+    b->value = value;
+    if (member) {
+        b->str = arena_dup(r, member, mlen);
+        b->slen = mlen;
+    }
+}
+
+void bind_str(struct run *r, const char *key, size_t klen, const char *str, size_t slen)
+{
+    struct binding *b = bind_new(r, key, klen);
+    if (!b)
+        return;
+    b->is_str = true;
+    b->str = arena_dup(r, str, slen);
+    b->slen = slen;
+}
+
+const struct binding *bind_next(const struct run *r, const char *key, size_t klen,
+                                const struct binding *it)
+{
+    if (!r->btab)
+        return NULL;
+    const struct binding *b = it ? it->next : r->btab[hash(key, klen) & (r->btab_size - 1)];
+    for (; b; b = b->next)
+        if (b->klen == klen && memcmp(b->key, key, klen) == 0)
+            return b;
+    return NULL;
+}
+
+void run_names_close(struct run *r)
+{
+    for (struct chunk *c = r->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    r->chunks = NULL;
+    free(r->btab);
+    r->btab = NULL;
+    r->btab_size = r->nbindings = 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Cycle guard                                                            */
+
+bool resolving_push(struct run *r, const char *name, size_t len)
+{
+    for (int i = 0; i < r->nresolving; i++)
+        if (r->resolving_len[i] == len && memcmp(r->resolving[i], name, len) == 0)
+            return false;
+    if (r->nresolving == AST_RESOLVE_DEPTH)
+        return false;
+    r->resolving[r->nresolving] = name;
+    r->resolving_len[r->nresolving] = len;
+    r->nresolving++;
+    return true;
+}
+
+void resolving_pop(struct run *r)
+{
+    if (r->nresolving > 0)
+        r->nresolving--;
+}
+
+void names_resolve(struct run *r, TSNode n, struct cands *out)
+{
+    cands_clear(out);
+    if (r->lp->family == FAM_PYTHON)
+        py_resolve(r, n, out, 0);
+    else if (r->lp->family == FAM_ECMA)
+        ecma_resolve(r, n, out, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Folding helpers                                                        */
+
+int fold_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int fold_utf8(char *buf, int n, unsigned long cp)
+{
+    char tmp[4];
+    int k;
+    if (cp < 0x80) {
+        tmp[0] = (char)cp;
+        k = 1;
+    } else if (cp < 0x800) {
+        tmp[0] = (char)(0xc0 | (cp >> 6));
+        tmp[1] = (char)(0x80 | (cp & 0x3f));
+        k = 2;
+    } else if (cp < 0x10000) {
+        tmp[0] = (char)(0xe0 | (cp >> 12));
+        tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        tmp[2] = (char)(0x80 | (cp & 0x3f));
+        k = 3;
+    } else if (cp < 0x110000) {
+        tmp[0] = (char)(0xf0 | (cp >> 18));
+        tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        tmp[3] = (char)(0x80 | (cp & 0x3f));
+        k = 4;
+    } else {
+        return -1;
+    }
+    if (n < 0 || n + k > AST_FOLD_MAX)
+        return -1;
+    memcpy(buf + n, tmp, (size_t)k);
+    return n + k;
+}
+
+static int base64_value(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+int fold_unbase64(char *buf, int len)
+{
+    int out = 0, bits = 0;
+    unsigned acc = 0;
+    for (int i = 0; i < len; i++) {
+        if (buf[i] == '=')
+            break;
+        if (buf[i] == '\n' || buf[i] == ' ')
+            continue;
+        int v = base64_value((unsigned char)buf[i]);
+        if (v < 0)
+            return -1;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            buf[out++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+    return out;
+}
