@@ -98,7 +98,8 @@
 ;; @severity critical
 ;; @cwe CWE-78
 ;; @message {} runs a shell command
-;; @names child_process.exec child_process.execSync shelljs.exec Bun.$
+;; @names child_process.exec child_process.execSync shelljs.exec Bun.$ childProcess.exec
+;; @names childProcess.execSync ChildProcess.exec ChildProcess.execSync
 ((call_expression
    function: (_) @f
    arguments: (arguments (object (pair key: (property_identifier) @k value: (true))))) @hit
@@ -110,6 +111,7 @@
 ;; @severity high
 ;; @message {} starts or signals another process
 ;; @names child_process shelljs execa cross-spawn node-pty process.kill process.dlopen
+;; @names childProcess ChildProcess
 ;; @names Deno.run Deno.Command Bun.spawn Bun.spawnSync worker_threads cluster
 
 ;; ---------------------------------------------------------------------
@@ -157,7 +159,7 @@
 ;; @names Bun.listen RTCPeerConnection importScripts
 
 ;; @rule js.insecure-transport
-;; @category network
+;; @category crypto
 ;; @severity medium
 ;; @cwe CWE-319
 ;; @message {} fetches over plain http
@@ -217,14 +219,26 @@
   (#eq? @p "postMessage")
   (#match? @o "^[\"']\\*[\"']$"))
 
-;; @rule js.unsafe-buffer
+;; @rule js.new-buffer
+;; @category other
+;; @severity low
+;; @cwe CWE-770
+;; @message new Buffer() is deprecated: a number argument allocates, a string copies
+((new_expression constructor: (identifier) @c) @hit
+  (#eq? @c "Buffer"))
+
+;; @rule js.unsafe-alloc
 ;; @category other
 ;; @severity low
 ;; @cwe CWE-908
-;; @message {} leaves memory uninitialised or unchecked
+;; @message {} returns memory that may still hold other data
 ;; @names Buffer.allocUnsafe Buffer.allocUnsafeSlow
-((new_expression constructor: (identifier) @c) @hit
-  (#eq? @c "Buffer"))
+
+;; @rule js.buffer-noassert
+;; @category other
+;; @severity low
+;; @cwe CWE-119
+;; @message noAssert = true turns off the bounds check of a Buffer read or write
 ((call_expression
    function: (member_expression property: (property_identifier) @p)
    arguments: (arguments (_) . (true) .)) @hit

@@ -162,12 +162,31 @@
    arguments: (argument_list . (_) @q)) @hit
   (#any-of? @m "execute" "executemany" "executescript" "mogrify" "raw" "read_sql"
                "read_sql_query" "query" "exec" "exec_driver_sql")
-  (#dynamic-string? @q "(?i)(select|insert|update|delete|drop|create|alter|replace|pragma|grant)[[:space:]]"))
+  (#dynamic-string? @q "(?i)(select|insert|update|delete|drop|create|alter|replace|pragma|grant|show|truncate|attach)[[:space:]]"))
+
+;; @rule py.sql-built
+;; @category other
+;; @severity medium
+;; @cwe CWE-89
+;; @message SQL text built from values at run time ({}); use query parameters
 ([(binary_operator operator: ["%" "+"])
   (call function: (attribute attribute: (identifier) @fm))
   (string (interpolation))] @hit
   (#any-of? @fm "format" "format_map")
-  (#dynamic-string? @hit "(?i)^[^a-z]*(select[[:space:]].*[[:space:]]from|insert[[:space:]]+into|update[[:space:]].*[[:space:]]set|delete[[:space:]]+from|drop[[:space:]]+(table|database)|create[[:space:]]+(table|user|database)|alter[[:space:]]+table)[[:space:]]"))
+  (#dynamic-string? @hit "(?i)^[^a-z]*(select[[:space:]].*[[:space:]]from|insert[[:space:]]+into|update[[:space:]].*[[:space:]]set|delete[[:space:]]+from|drop[[:space:]]+(table|database|trigger|index)|create[[:space:]]+(table|user|database|index)|alter[[:space:]]+table|show[[:space:]]+(tables|columns|databases))[[:space:]]"))
+
+;; @rule py.command-built
+;; @category process
+;; @severity medium
+;; @cwe CWE-78
+;; @message a command line built from values at run time ({}); pass an argument list instead
+((call function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
+       arguments: (argument_list . (_) @c)) @hit
+  (#match? @fn "(?i)(^|_)(cmd|command|run|exec|execute|ssh|shell|system|popen|spawn|call|check_output|check_call)(_|$)")
+  (#dynamic-string? @c))
+((assignment left: (identifier) @k right: (_) @c) @hit
+  (#match? @k "(?i)(^|_)(cmd|command|cmdline|cmd_line|command_line|shell_cmd|cmd_str)s?$")
+  (#dynamic-string? @c))
 
 ;; @rule py.xss
 ;; @category other
@@ -279,6 +298,9 @@
   (#match? @k "(?i)^(passw(or)?d|passwd|pwd|secret|api_?key|apikey|access_?key|auth_?token|private_?key|client_?secret|token)$")
   (#not-match? @v "^[bruf]*(\"\"|'')$"))
 ((pair key: (string) @k value: (string) @v) @hit
+  (#match? @k "(?i)(passw(or)?d|passwd|pwd|secret|api_?key|apikey|access_?key|auth_?token|private_?key|client_?secret|token)[\"']$")
+  (#not-match? @v "^[bruf]*(\"\"|'')$"))
+((assignment left: (subscript subscript: (string) @k) right: (string) @v) @hit
   (#match? @k "(?i)(passw(or)?d|passwd|pwd|secret|api_?key|apikey|access_?key|auth_?token|private_?key|client_?secret|token)[\"']$")
   (#not-match? @v "^[bruf]*(\"\"|'')$"))
 

@@ -68,10 +68,31 @@
 ;; @category solidity_access_control
 ;; @severity medium
 ;; @cwe CWE-284
-;; @message {} is set by a function with no visible access check
-((assignment_expression left: (expression (identifier) @o)) @hit
-  (#match? @o "^_?(owner|owners|admin|administrator|creator)$")
-  (#not-scope-match? @hit "only|require[[:space:]]*\\(|assert[[:space:]]*\\(|if[[:space:]]*\\(|[[:space:]](internal|private)[[:space:]]|^constructor|^function[[:space:]]+[A-Z]"))
+;; @message a function sets the owner ({}) with no visible access check
+((function_definition
+   body: (function_body
+     (statement (expression_statement (expression (assignment_expression
+       left: (expression [(identifier) @o (array_access base: (expression (identifier) @o))]))))))) @hit
+  (#match? @o "^_?(owner|owners|admin|admins|administrator|creator)$")
+  (#not-match? @hit "only|require[[:space:]]*\\(|assert[[:space:]]*\\(|if[[:space:]]*\\(|[[:space:]](internal|private)[[:space:]]|^function[[:space:]]+[A-Z]"))
+
+;; @rule sol.constructor-name
+;; @category solidity_access_control
+;; @severity high
+;; @cwe CWE-284
+;; @message {} is not the constructor it looks like: anyone can call it
+;; @check constructor-name
+
+;; @rule sol.arbitrary-send
+;; @category solidity_access_control
+;; @severity medium
+;; @cwe CWE-284
+;; @message ether goes to the caller from a function with no visible check ({})
+((call_expression
+   function: (expression (member_expression object: (expression) @to property: (identifier) @p))) @hit
+  (#any-of? @p "transfer" "send")
+  (#match? @to "^(msg\\.sender|tx\\.origin)$")
+  (#not-scope-match? @hit "require[[:space:]]*\\(|assert[[:space:]]*\\(|if[[:space:]]*\\(|only|[[:space:]](internal|private)[[:space:]]|^constructor|^function[[:space:]]+[A-Z]"))
 
 ;; ---------------------------------------------------------------------
 ;; Code

@@ -12,6 +12,11 @@
  *                   broken), reported at the call
  *   unused-result   Solidity: the success flag of a low-level call stored
  *                   in a variable that is never read
+ *   constructor-name  Solidity: before 0.4.22 the constructor was the
+ *                   function named like the contract; a function whose name
+ *                   differs from it only in case, or is called
+ *                   "constructor", is an ordinary public function that
+ *                   anyone can call to take the contract over
  */
 #include "config.h"
 
@@ -32,6 +37,7 @@ static const struct {
     {"trojan-source", CHECK_TROJAN_SOURCE, 1u << FAM_PYTHON | 1u << FAM_ECMA | 1u << FAM_SOLIDITY},
     {"reentrancy", CHECK_REENTRANCY, 1u << FAM_SOLIDITY},
     {"unused-result", CHECK_UNUSED_RESULT, 1u << FAM_SOLIDITY},
+    {"constructor-name", CHECK_CONSTRUCTOR_NAME, 1u << FAM_SOLIDITY},
 };
 
 enum rule_check check_by_name(const char *name, unsigned *families)
@@ -362,11 +368,47 @@ static void each_function(struct run *r, int rule,
 /* ---------------------------------------------------------------------- */
 /* Reentrancy                                                             */
 
-static void reentrancy_in(struct run *r, int rule, TSNode fn, TSNode body,
-                          const struct names *vars)
+/*
+ * Local names that point into storage: `var acc = Acc[msg.sender]` (before
+ * 0.5) or `Account storage acc = accounts[a]`. Writing through them writes
+ * the contract's state.
+ */
+static void storage_aliases(struct run *r, TSNode body, struct names *vars)
 {
-    if (vars->n == 0 || guarded(r, fn))
+    struct iter it;
+    iter_init(&it, body);
+    TSNode n;
+    while (iter_next(r, &it, false, &n) && vars->n < 512) {
+        if (!type_is(n, "variable_declaration_statement"))
+            continue;
+        TSNode decl = ts_node_named_child(n, 0);
+        TSNode root = lvalue_root(r, ts_node_child_by_field_id(n, r->lp->f.value));
+        if (!type_is(decl, "variable_declaration") || !type_is(root, "identifier"))
+            continue;
+        size_t rl, dl;
+        const char *rs = node_text(r, root, &rl);
+        const char *ds = node_text(r, decl, &dl);
+        if (!names_has(vars, rs, rl)
+            || !((dl > 4 && memcmp(ds, "var", 3) == 0 && isspace((unsigned char)ds[3]))
+                 || memmem(ds, dl, " storage ", 9)))
+            continue;
+        TSNode nm = ts_node_child_by_field_id(decl, r->lp->f.name);
+        if (!ts_node_is_null(nm)) {
+            vars->s[vars->n] = node_text(r, nm, &vars->len[vars->n]);
+            vars->n++;
+        }
+    }
+    iter_close(&it);
+}
+
+static void reentrancy_in(struct run *r, int rule, TSNode fn, TSNode body,
+                          const struct names *state)
+{
+    if (state->n == 0 || guarded(r, fn))
         return;
+    struct names *vars = xmalloc(sizeof(*vars));
+    memcpy(vars, state, sizeof(*vars));
+    storage_aliases(r, body, vars);
     /* The external calls in source order, then the writes after each. */
     enum { MAXCALLS = 64 };
     TSNode calls[MAXCALLS];
@@ -378,8 +420,10 @@ static void reentrancy_in(struct run *r, int rule, TSNode fn, TSNode body,
         if (type_is(n, "call_expression") && low_level_call(r, n))
             calls[ncalls++] = n;
     iter_close(&it);
-    if (ncalls == 0)
+    if (ncalls == 0) {
+        free(vars);
         return;
+    }
     uint32_t first_end = ts_node_end_byte(calls[0]);
     bool *reported = xcalloc(ncalls, sizeof(bool));
     iter_init(&it, body);
@@ -401,6 +445,7 @@ static void reentrancy_in(struct run *r, int rule, TSNode fn, TSNode body,
     }
     iter_close(&it);
     free(reported);
+    free(vars);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -454,6 +499,39 @@ static void unused_in(struct run *r, int rule, TSNode fn, TSNode body, const str
 }
 
 /* ---------------------------------------------------------------------- */
+/* Constructors by the wrong name                                         */
+
+static void constructor_name(struct run *r, int rule)
+{
+    struct iter it;
+    iter_init(&it, ts_tree_root_node(r->tree));
+    TSNode n;
+    bool skip = false;
+    while (iter_next(r, &it, skip, &n)) {
+        skip = false;
+        if (!type_is(n, "contract_declaration"))
+            continue;
+        skip = true;
+        size_t cl;
+        const char *cname = node_text(r, ts_node_child_by_field_id(n, r->lp->f.name), &cl);
+        TSNode body = ts_node_child_by_field_id(n, r->lp->f.body);
+        for (uint32_t i = 0; cl && i < ts_node_named_child_count(body); i++) {
+            TSNode f = ts_node_named_child(body, i);
+            if (!type_is(f, "function_definition"))
+                continue;
+            size_t fl;
+            TSNode nm = ts_node_child_by_field_id(f, r->lp->f.name);
+            const char *fname = node_text(r, nm, &fl);
+            bool near = fl == cl && strncasecmp(fname, cname, cl) == 0 && memcmp(fname, cname, cl);
+            bool literal = fl == 11 && strncasecmp(fname, "constructor", 11) == 0;
+            if (near || literal)
+                run_hit(r, rule, f, fname, fl);
+        }
+    }
+    iter_close(&it);
+}
+
+/* ---------------------------------------------------------------------- */
 
 void check_run(struct run *r, int rule, enum rule_check check)
 {
@@ -466,6 +544,9 @@ void check_run(struct run *r, int rule, enum rule_check check)
         break;
     case CHECK_UNUSED_RESULT:
         each_function(r, rule, unused_in);
+        break;
+    case CHECK_CONSTRUCTOR_NAME:
+        constructor_name(r, rule);
         break;
     case CHECK_NONE:
         break;

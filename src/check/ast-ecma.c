@@ -240,30 +240,35 @@ static bool fold_array(struct run *r, TSNode n, struct strs *out, int depth)
         return true;
     }
     if (strcmp(m, "split") == 0) {
-        char s[AST_FOLD_MAX + 1], sep[AST_FOLD_MAX + 1];
+        char str[AST_FOLD_MAX + 1], sep[AST_FOLD_MAX + 1];
         TSNode args = field(unwrap(r, n), r->lp->f.arguments);
-        int sl = ecma_fold(r, obj, s, depth + 1);
+        int sl = ecma_fold(r, obj, str, depth + 1);
         int pl = ecma_fold(r, arg_at(args, 0), sep, depth + 1);
         if (sl < 0 || pl < 0)
             return false;
         out->n = 0;
         int start = 0;
         for (int i = 0; i <= sl; i++) {
-            bool cut = pl == 0 ? i > start || i == sl : (i == sl || (i + pl <= sl
-                                                                   && memcmp(s + i, sep,
-                                                                             (size_t)pl) == 0));
-            if (pl == 0 && i == sl)
-                break;
+            /* An empty separator splits into single characters (bytes). */
+            bool cut = pl == 0 ? i > start
+                               : i == sl || (i + pl <= sl && memcmp(str + i, sep, (size_t)pl) == 0);
             if (!cut)
                 continue;
             if (out->n == 64)
                 return false;
-            int l = pl == 0 ? 1 : i - start;
-            memcpy(out->s[out->n], s + start, (size_t)l);
-            out->len[out->n++] = l;
-            start = pl == 0 ? i + 1 : i + pl;
+            memcpy(out->s[out->n], str + start, (size_t)(i - start));
+            out->len[out->n++] = i - start;
+            start = pl == 0 ? i : i + pl;
+            if (pl == 0 && i == sl)
+                break;
             if (pl)
                 i += pl - 1;
+        }
+        if (pl == 0 && start < sl) {
+            if (out->n == 64)
+                return false;
+            memcpy(out->s[out->n], str + start, (size_t)(sl - start));
+            out->len[out->n++] = sl - start;
         }
         return true;
     }

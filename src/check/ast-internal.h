@@ -58,6 +58,7 @@ enum rule_check {
     CHECK_TROJAN_SOURCE,  /* bidi controls and invisible characters */
     CHECK_REENTRANCY,     /* Solidity: state written after an external call */
     CHECK_UNUSED_RESULT,  /* Solidity: a low-level call's success flag never read */
+    CHECK_CONSTRUCTOR_NAME, /* Solidity: a function named almost like its contract */
 };
 
 struct name_pat {

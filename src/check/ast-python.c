@@ -221,11 +221,10 @@ static int fold_call(struct run *r, TSNode n, char *buf, int depth)
             }
             return len;
         }
-        if (strcmp(m, "lower") == 0 || strcmp(m, "upper") == 0 || strcmp(m, "strip") == 0
-            || strcmp(m, "decode") == 0 || strcmp(m, "encode") == 0) {
-            int len = py_fold(r, obj, buf, depth + 1);
-            if (len < 0)
-                return -1;
+        int len;
+        if ((strcmp(m, "lower") == 0 || strcmp(m, "upper") == 0 || strcmp(m, "strip") == 0
+             || strcmp(m, "decode") == 0 || strcmp(m, "encode") == 0)
+            && (len = py_fold(r, obj, buf, depth + 1)) >= 0) {
             if (m[0] == 'l' || m[0] == 'u')
                 for (int i = 0; i < len; i++)
                     buf[i] = (char)(m[0] == 'l' ? tolower((unsigned char)buf[i])
