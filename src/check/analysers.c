@@ -67,6 +67,10 @@ struct analysers {
     int64_t memory_bytes;              /* hard limit of each worker */
     size_t max_code;
     bool sandboxed;
+    bool eager;                        /* workers_at_boot: refill a slot as soon as it empties */
+    bool closing;                      /* analysers_free() has begun: no more refills */
+    int refilling;                     /* refill threads running (under mu) */
+    pthread_cond_t refilled;           /* signalled when one ends */
 };
 
 static const char *const worker_env[] = {
@@ -91,6 +95,10 @@ static bool find_exe(char *out, size_t n, const char *const *candidates)
 
 /* ---- one request on one slot ------------------------------------------ */
 
+static int slot_ensure(struct analysers *a, enum analyser_kind k, struct slot *s,
+                       struct sk_err *err);
+static void release(struct analysers *a, enum analyser_kind k, struct slot *s);
+
 static struct slot *acquire(struct analysers *a, enum analyser_kind k)
 {
     struct kind_pool *kp = &a->kinds[k];
@@ -114,6 +122,62 @@ static void release(struct analysers *a, enum analyser_kind k, struct slot *s)
         a->kinds[k].stats.pid = s->w ? worker_pid(s->w) : 0;
     pthread_cond_signal(&a->kinds[k].idle);
     pthread_mutex_unlock(&a->mu);
+}
+
+struct refill {
+    struct analysers *a;
+    enum analyser_kind kind;
+    struct slot *slot;
+};
+
+static void *refill_main(void *arg)
+{
+    struct refill *r = arg;
+    struct sk_err err = {0};
+    if (slot_ensure(r->a, r->kind, r->slot, &err) < 0)
+        log_warn("analyser %s: %s", analyser_kind_info(r->kind)->name, err.msg);
+    release(r->a, r->kind, r->slot);
+    pthread_mutex_lock(&r->a->mu);
+    r->a->refilling--;
+    pthread_cond_broadcast(&r->a->refilled);
+    pthread_mutex_unlock(&r->a->mu);
+    free(r);
+    return NULL;
+}
+
+/*
+ * Hand a slot back after a request. When workers start at boot, a slot
+ * whose worker was just killed or recycled is refilled at once, by a thread
+ * of its own that keeps the slot until the new worker answers its ping, so
+ * the next request does not pay for the start (0.2-2 s). Lazily started
+ * pools leave that to the next request.
+ */
+static void finish(struct analysers *a, enum analyser_kind k, struct slot *s)
+{
+    if (a->eager && !s->w) {
+        pthread_mutex_lock(&a->mu);
+        bool go = !a->closing;
+        if (go)
+            a->refilling++;
+        pthread_mutex_unlock(&a->mu);
+        if (go) {
+            struct refill *r = xmalloc(sizeof(*r));
+            *r = (struct refill){.a = a, .kind = k, .slot = s};
+            pthread_attr_t attr;
+            pthread_t t;
+            pthread_attr_init(&attr);
+            pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+            int rc = pthread_create(&t, &attr, refill_main, r);
+            pthread_attr_destroy(&attr);
+            if (rc == 0)
+                return;
+            free(r);
+            pthread_mutex_lock(&a->mu);
+            a->refilling--;
+            pthread_mutex_unlock(&a->mu);
+        }
+    }
+    release(a, k, s);
 }
 
 /* Count an event in a kind's stats (under the mutex). */
@@ -289,7 +353,7 @@ static void run_kind(struct analysers *a, enum analyser_kind k, const char *code
     }
     if (ret == 0 || ret == -EREMOTEIO)
         slot_maybe_recycle(a, k, s);
-    release(a, k, s);
+    finish(a, k, s);
 
     if (ret == 0) {
         STAT_INC(a, k, requests);
@@ -421,7 +485,7 @@ int analysers_solc_compile(struct analysers *a, const char *code, size_t len, bo
     }
     if (ret == 0 || ret == -EREMOTEIO)
         slot_maybe_recycle(a, AK_SOLC, s);
-    release(a, AK_SOLC, s);
+    finish(a, AK_SOLC, s);
     if (ret < 0) {
         json_decref(j);
         return ret;
@@ -502,9 +566,11 @@ int analysers_new_opts(const struct sk_config *cfg, const struct analysers_opts 
     a->max_requests = cfg->worker_max_requests > 0 ? (unsigned)cfg->worker_max_requests : 1;
     a->max_code = cfg->max_code_bytes;
     a->sandboxed = !(opts && opts->unsandboxed);
+    a->eager = cfg->workers_at_boot;
     int per_kind = opts && opts->workers_per_kind > 0 ? opts->workers_per_kind
                                                       : (cfg->worker_count > 0 ? cfg->worker_count : 1);
     pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->refilled, NULL);
     for (int k = 0; k < AK_COUNT; k++) {
         a->kinds[k].nslots = per_kind;
         a->kinds[k].slots = xcalloc((size_t)per_kind, sizeof(struct slot));
@@ -525,12 +591,19 @@ void analysers_free(struct analysers *a)
 {
     if (!a)
         return;
+    /* Let refills in flight finish: they own their slot until they do. */
+    pthread_mutex_lock(&a->mu);
+    a->closing = true;
+    while (a->refilling > 0)
+        pthread_cond_wait(&a->refilled, &a->mu);
+    pthread_mutex_unlock(&a->mu);
     for (int k = 0; k < AK_COUNT; k++) {
         for (int i = 0; i < a->kinds[k].nslots; i++)
             slot_stop(&a->kinds[k].slots[i]);
         free(a->kinds[k].slots);
         pthread_cond_destroy(&a->kinds[k].idle);
     }
+    pthread_cond_destroy(&a->refilled);
     pthread_mutex_destroy(&a->mu);
     free(a);
 }

@@ -382,6 +382,21 @@ static void test_supervision(const struct sk_config *base)
     is_int(stats(a).recycles, 1, "memory: counted");
     analysers_free(a);
 
+    /* Workers started at boot: a killed worker is replaced before the next request. */
+    cfg.workers_at_boot = true;
+    a = pool(&cfg, 1);
+    is_int(stats(a).starts, 1, "eager: the worker started at boot");
+    expect_unavailable(a, "CRASH", "eager: crash");
+    /* Bounded wait for the refill (a wait, not a timing assertion). */
+    for (int i = 0; i < 600 && stats(a).starts < 2; i++)
+        usleep(50 * 1000);
+    is_int(stats(a).starts, 2, "eager: a new worker started without waiting for a request");
+    ok(pid_of(a) > 0 && stats(a).starts == 2, "eager: the next request uses it");
+    expect_unavailable(a, "CRASH", "eager: crash again");
+    analysers_free(a); /* must wait for the refill in flight */
+    ok(1, "eager: freeing the pool with a refill in flight returns");
+    cfg.workers_at_boot = false;
+
     /* A worker program that is missing. */
     struct sk_config bad = cfg;
     snprintf(bad.data_dir, sizeof(bad.data_dir), "%s/nowhere", fake_dir);
