@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "cli/cli.h"
+#include "base/buf.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -292,25 +293,35 @@ static int scan_jsonl(struct scan_ctx *ctx, const char *file)
     }
     /* A line holds the code JSON-escaped: allow for escapes, then cap it. */
     size_t max_line = ctx->cfg.max_code_bytes * 6 + 4096;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    cleanup_buf struct sk_buf line;
+    sk_buf_init(&line, max_line);
     long lineno = 0;
     int rc = 0;
-    while ((n = getline(&line, &cap, in)) > 0) {
+    for (;;) {
+        /* Read one line into the capped buffer; the rest of a longer one is skipped. */
+        sk_buf_reset(&line);
+        bool too_long = false;
+        int c;
+        while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+            char ch = (char)c;
+            if (!too_long && sk_buf_append(&line, &ch, 1) < 0)
+                too_long = true;
+        }
+        if (c == EOF && line.len == 0 && !too_long)
+            break;
         lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        size_t n = line.len;
+        while (n > 0 && line.data[n - 1] == '\r')
             n--;
-        if (n == 0)
-            continue;
-        if ((size_t)n > max_line) {
+        if (too_long) {
             jsonl_error(NULL, lineno, "line too long");
             rc = worse(rc, EXIT_INCOMPLETE);
-            continue;
+        } else if (n > 0) {
+            rc = worse(rc, jsonl_line(ctx, line.data, n, lineno));
         }
-        rc = worse(rc, jsonl_line(ctx, line, (size_t)n, lineno));
+        if (c == EOF)
+            break;
     }
-    free(line);
     return rc;
 }
 
