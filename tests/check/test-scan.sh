@@ -184,5 +184,17 @@ PY
 ok $([ "$summary" = "a block True b True True" ] && echo 0 || echo 1) "jsonl: ids, verdicts and errors in order ($summary)"
 ok $([ $rc = 3 ] && echo 0 || echo 1) "jsonl: exit 3 when a line could not be scanned"
 
+# A line past the cap is skipped with an error, and the next one still scans.
+{ printf '{"id":"long","lang":"python","code":"'; head -c 20000 /dev/zero | tr '\0' a; printf '"}\n'
+  printf '{"id":"after","lang":"python","code":"x = 1\\n"}\n'; } > "$work/long.jsonl"
+SKITTY_SERVER_MAX_CODE_BYTES=1024 "$skitty" scan --jsonl "$work/long.jsonl" > "$work/long.out" 2>/dev/null
+summary=$(/usr/bin/python3 - "$work/long.out" <<'PY'
+import json, sys
+out = [json.loads(l) for l in open(sys.argv[1])]
+print(len(out), out[0].get("error"), out[1].get("id"), "verdict" in out[1])
+PY
+)
+ok $([ "$summary" = "2 line too long after True" ] && echo 0 || echo 1) "jsonl: an over-long line is refused, the next one scanned ($summary)"
+
 echo "1..$n"
 [ "$failed" = 0 ]
