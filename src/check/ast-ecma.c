@@ -454,11 +454,8 @@ static void add_bound(struct run *r, const char *key, size_t klen, const char *r
                     cands_add(&v, base.s[i], strlen(base.s[i]), NULL, 0);
                 else if (strcmp(base.s[i], NAME_NS) == 0)
                     cands_add(&v, b->str, b->slen, NULL, 0);
-                else {
-                    char tmp[AST_NAME_MAX];
-                    snprintf(tmp, sizeof(tmp), "%s.", base.s[i]);
-                    cands_add(&v, tmp, strlen(tmp), b->str, b->slen);
-                }
+                else
+                    cands_add_member(&v, base.s[i], b->str, b->slen);
             }
         }
         for (int i = 0; i < v.n; i++)

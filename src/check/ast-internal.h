@@ -256,6 +256,8 @@ const char *node_text(const struct run *r, TSNode n, size_t *len);
 void cands_clear(struct cands *c);
 /* Add a name built from `a` + `b` (either may be NULL); drops duplicates. */
 void cands_add(struct cands *c, const char *a, size_t alen, const char *b, size_t blen);
+/* Add the name `a` "." `b` (b has blen bytes). */
+void cands_add_member(struct cands *c, const char *a, const char *b, size_t blen);
 /* dst = a "." b (just a when b is NULL), truncated to cap keeping the head:
  * the head is what the patterns' prefix match reads. dst may alias a. */
 void name_join(char *dst, size_t cap, const char *a, const char *b);

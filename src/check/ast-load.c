@@ -362,7 +362,13 @@ static int rule_at(const struct lang_policy *lp, size_t off)
     for (size_t i = 0; i < lp->nrules; i++)
         if (off >= lp->rules[i].qstart && off < lp->rules[i].qend)
             return (int)i;
-    return -1;
+    /* An error at the very end (an unclosed pattern) belongs to the last
+     * rule with query text before it. */
+    int last = -1;
+    for (size_t i = 0; i < lp->nrules; i++)
+        if (lp->rules[i].qend > lp->rules[i].qstart && lp->rules[i].qstart <= off)
+            last = (int)i;
+    return last;
 }
 
 /* The file line of query-source offset `off` inside rule `r`. */
@@ -559,9 +565,19 @@ static int compile_query(struct lang_policy *lp, struct sk_err *err)
         for (size_t i = off; i < lp->qlen && n < sizeof(near) - 1 && lp->qsrc[i] != '\n'; i++)
             near[n++] = lp->qsrc[i];
         near[n] = 0;
+        /* An error at the end of the text is reported on its last line. */
+        bool at_end = true;
+        for (size_t i = off; i < lp->qlen; i++)
+            at_end &= isspace((unsigned char)lp->qsrc[i]) != 0;
+        while (at_end && off > 0 && isspace((unsigned char)lp->qsrc[off - 1]))
+            off--;
         if (ri < 0)
             return sk_err_msg(err, EINVAL, "%s policy: query error (%s) at offset %u",
                               lp->lang->name, what, off);
+        if (at_end)
+            return sk_err_msg(err, EINVAL, "%s:%d: rule %s: query error (%s) at the end",
+                              lp->rules[ri].file, line_at(lp, &lp->rules[ri], off),
+                              lp->rules[ri].id, what);
         return sk_err_msg(err, EINVAL, "%s:%d: rule %s: query error (%s) at '%s'",
                           lp->rules[ri].file, line_at(lp, &lp->rules[ri], off), lp->rules[ri].id,
                           what, near);

@@ -76,6 +76,16 @@ void name_join(char *dst, size_t cap, const char *a, const char *b)
     dst[n] = 0;
 }
 
+void cands_add_member(struct cands *c, const char *a, const char *b, size_t blen)
+{
+    char tmp[AST_NAME_MAX];
+    size_t n = 0;
+    for (const char *p = a; *p && n + 2 < sizeof(tmp); p++)
+        tmp[n++] = *p;
+    tmp[n++] = '.';
+    cands_add(c, tmp, n, b, blen);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Name patterns                                                          */
 

@@ -403,11 +403,8 @@ static void add_member(struct cands *out, const char *base, const char *attr, si
 {
     if (builtins_like(base) || base[0] == 0)
         cands_add(out, attr, alen, NULL, 0);
-    else {
-        char tmp[AST_NAME_MAX];
-        snprintf(tmp, sizeof(tmp), "%s.", base);
-        cands_add(out, tmp, strlen(tmp), attr, alen);
-    }
+    else
+        cands_add_member(out, base, attr, alen);
 }
 
 static void resolve_attr(struct run *r, TSNode n, struct cands *out, int depth)

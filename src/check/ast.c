@@ -229,7 +229,8 @@ static char *message_for(const char *tmpl, const char *what)
 
 static void hits_to_section(struct run *r, struct check_section *out)
 {
-    qsort(r->hits, r->nhits, sizeof(*r->hits), hit_cmp);
+    if (r->nhits)
+        qsort(r->hits, r->nhits, sizeof(*r->hits), hit_cmp);
     for (size_t i = 0; i < r->nhits; i++) {
         const struct hit *h = &r->hits[i];
         if (h->rule == RULE_SYNTAX) {
