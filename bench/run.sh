@@ -1,11 +1,12 @@
 #!/bin/sh
-# Run every benchmark script; each writes its own section of BENCHMARKS.md.
-#
-#   bench/run.sh [BUILD_DIR]
+# make bench: run every benchmark script in bench/ (bench/<name>.sh); each
+# writes its own section of BENCHMARKS.md.
 set -eu
 cd "$(dirname "$0")/.."
-build=${1:-build}
-for b in scan; do
-    echo "== bench/$b.sh"
-    "bench/$b.sh" "$build"
+status=0
+for b in bench/*.sh; do
+    [ "$b" = bench/run.sh ] && continue
+    echo "== $b"
+    "$b" || status=1
 done
+exit $status

@@ -492,15 +492,32 @@ void sandbox_cgroup_open(const struct sandbox_cgroups *cg, const char *name, str
             run->n = i + 1;
 }
 
-int sandbox_cgroup_enter(const struct cg_run *run, struct sk_err *err)
+int sandbox_cgroup_clone_fds(const struct cg_run *run, int *tasks, int *v2_dir,
+                             struct sk_err *err)
 {
-    /* "0" is the writing process itself, in v1 and v2 alike. */
+    int n = 0;
+    *v2_dir = -1;
     for (int i = 0; i < run->n; i++) {
-        int rc = write_file(run->cg, run->dir[i], "cgroup.procs", "0", err);
-        if (rc < 0)
-            return rc;
+        char path[PATH_MAX + 16];
+        bool v1 = run->cg->h[i].version == 1;
+        int fd = -1;
+        if (pathf(path, sizeof(path), v1 ? "%s/tasks" : "%s", run->dir[i]))
+            fd = v1 ? open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | run->cg->write_oflags, 0644)
+                    : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+            int e = errno ? errno : ENAMETOOLONG;
+            for (int j = 0; j < n; j++)
+                close(tasks[j]);
+            if (*v2_dir >= 0)
+                sk_close_reset(v2_dir);
+            return sk_err_make(err, e, "cgroup: open %s", path);
+        }
+        if (v1)
+            tasks[n++] = fd;
+        else
+            *v2_dir = fd;
     }
-    return 0;
+    return n;
 }
 
 int sandbox_cgroup_limit(const struct cg_run *run, const struct sandbox_limits *lim,
@@ -510,14 +527,6 @@ int sandbox_cgroup_limit(const struct cg_run *run, const struct sandbox_limits *
         const struct cg_hier *h = &run->cg->h[i];
         int rc = write_limits(run->cg, h, run->dir[i], lim, err);
         if (rc < 0)
-            return rc;
-        /* The group was made ahead of the run (see spawner.c): start its v1
-         * counters from zero so they describe the run alone. */
-        if (h->version == 1 && (h->controllers & CG_MEMORY) &&
-            (rc = write_file(run->cg, run->dir[i], "memory.max_usage_in_bytes", "0", err)) < 0)
-            return rc;
-        if (h->version == 1 && (h->controllers & CG_CPUACCT) &&
-            (rc = write_file(run->cg, run->dir[i], "cpuacct.usage", "0", err)) < 0)
             return rc;
     }
     return 0;

@@ -5,19 +5,22 @@
  * status pipe), as bubblewrap's die_with_error does.
  *
  * Order matters and each step says why:
- *   1. wait until the spawner has written the uid/gid maps and put us in
- *      the run's cgroups (so everything below is charged to the run);
+ *   1. enter the run's cgroups (on v2 the clone already put us there), so
+ *      everything below is charged to the run; wait until the spawner has
+ *      written the uid/gid maps;
  *   2. become the run's dedicated uid/gid (mapped to 1000 inside), keeping
  *      the capabilities the new user namespace gave us for the setup;
  *   3. a cgroup namespace rooted at the run's group, hostname, loopback up;
  *   4. the root filesystem: a fresh tmpfs with read-only binds, a new /proc
  *      with /proc/sys read-only, a minimal /dev, size-capped /tmp,
  *      /dev/shm and work directory; pivot_root into it, detach the host;
- *   5. fork the program (pid 2); this process stays as pid 1, drops
- *      everything, reaps orphans and reports the program's exit status.
- *      When pid 1 exits the kernel kills everything left in the namespace.
- *   6. the program: new session, rlimits, no capabilities, securebits
- *      locked, no_new_privs, only fds 0-2, seccomp last, then execve.
+ *   5. drop everything for good: no capabilities, securebits locked,
+ *      no_new_privs, non-dumpable, the seccomp filters (inherited by all
+ *      that follows);
+ *   6. fork the program (pid 2); this process stays as pid 1, reaps
+ *      orphans and reports the program's exit status. When pid 1 exits
+ *      the kernel kills everything left in the namespace.
+ *   7. the program: new session, rlimits, only fds 0-2, then execve.
  */
 #include "config.h"
 
@@ -517,8 +520,11 @@ static void set_limit(int res, rlim_t soft, rlim_t hard)
         die(errno, "setrlimit %d", res);
 }
 
-__attribute__((noreturn)) static void exec_program(const struct sandbox_host *host,
-                                                   const struct spec_view *sv)
+/* The program, pid 2: what is left to do before execve. pid 1 already
+ * dropped every capability, locked the securebits, set no_new_privs and
+ * installed the seccomp filters, all of which it inherited; everything
+ * below is allowed by those filters. */
+__attribute__((noreturn)) static void exec_program(const struct spec_view *sv)
 {
     const struct wire_spec *h = &sv->hdr;
     /* A new session without a controlling terminal: no TIOCSTI into ours. */
@@ -529,7 +535,10 @@ __attribute__((noreturn)) static void exec_program(const struct sandbox_host *ho
     umask(022);
 
     /* Let the OOM killer take the program (and its children) rather than
-     * pid 1, whose death would end the run without its exit status. */
+     * pid 1, whose death would end the run without its exit status. Our
+     * /proc files are only ours to write while we are dumpable (pid 1 is
+     * not, and we inherited that); execve resets it anyway. */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
         if (write(fd, "1000", 4) < 0) {
@@ -548,32 +557,21 @@ __attribute__((noreturn)) static void exec_program(const struct sandbox_host *ho
     if (h->wall_s_rlimit)
         set_limit(RLIMIT_CPU, h->wall_s_rlimit, h->wall_s_rlimit);
 
-    drop_all_caps(host->cap_last);
     /* fds 0-2 only: everything else (the status pipe included) closes at
      * execve. */
     if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
         die(errno, "close_range");
-    install_seccomp(host);
     execve(sv->argv[0], sv->argv, sv->env);
     die(errno, "execve %s", sv->argv[0]);
 }
 
-__attribute__((noreturn)) static void be_init(const struct sandbox_host *host, pid_t prog,
-                                              int exec_r)
+__attribute__((noreturn)) static void be_init(pid_t prog, int exec_r)
 {
-    /* pid 1 runs only this code, but it stays in the run's namespaces next to
-     * untrusted code of the same uid: hold no capabilities, be non-dumpable
-     * (no /proc/1/mem, no ptrace), and live under the same filter. */
+    /* exec_r reaches EOF when the program has exec'd or died; a failure
+     * before execve was already reported on the status pipe. */
     close(0);
     close(1);
     close(2);
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        die(errno, "PR_SET_DUMPABLE");
-    drop_all_caps(host->cap_last);
-    install_seccomp(host);
-
-    /* exec_r reaches EOF when the program has exec'd or died; a failure
-     * before execve was already reported on the status pipe. */
     char c;
     while (read(exec_r, &c, 1) < 0 && errno == EINTR)
         ;
@@ -595,9 +593,10 @@ __attribute__((noreturn)) static void be_init(const struct sandbox_host *host, p
     }
 }
 
-/* Put the run's descriptors on 0-5 and close every other one, including the
- * spawner's socket and signalfd, which the clone copied. */
-static void arrange_fds(const int fds[6])
+/* Put the run's descriptors on 0-5 and close every other one (the tasks
+ * files included, once used), among them the spawner's socket and
+ * signalfd, which the clone copied. */
+static void arrange_fds(const int *fds)
 {
     int tmp[6];
     for (int i = 0; i < 6; i++) {
@@ -612,8 +611,17 @@ static void arrange_fds(const int fds[6])
         _exit(126);
 }
 
-void sandbox_child_main(const struct sandbox_host *host, const int fds[6])
+void sandbox_child_main(const struct sandbox_host *host, const int *fds, int ntasks)
 {
+    /* Into the run's v1 cgroups before anything else, so that all the
+     * run's memory, processes and CPU are counted there. "0" moves the
+     * writing thread: as this process has one thread, that is all of it,
+     * and the kernel skips its global threadgroup lock (a whole-process
+     * move through cgroup.procs waits for an RCU grace period). The files
+     * were opened by root, whose credentials the kernel checks. */
+    for (int i = 0; i < ntasks; i++)
+        if (write(fds[6 + i], "0", 1) != 1)
+            _exit(124);
     /* Die with the spawner: it is our only supervisor. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     prctl(PR_SET_NAME, "sandbox-init", 0, 0, 0);
@@ -643,6 +651,16 @@ void sandbox_child_main(const struct sandbox_host *host, const int fds[6])
     loopback_up();
     build_root(host, &sv);
 
+    /* From here on nothing of this process needs a privilege. pid 1 stays
+     * in the run's namespaces next to untrusted code of the same uid: it
+     * holds no capability, is non-dumpable (no /proc/1/mem, no ptrace) and
+     * lives under the same filters, which it installs once, here, for
+     * itself and for the program it forks (filters are inherited). */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        die(errno, "PR_SET_DUMPABLE");
+    drop_all_caps(host->cap_last);
+    install_seccomp(host);
+
     int ep[2];
     if (pipe2(ep, O_CLOEXEC) < 0)
         die(errno, "pipe");
@@ -651,8 +669,8 @@ void sandbox_child_main(const struct sandbox_host *host, const int fds[6])
         die(errno, "fork the program");
     if (prog == 0) {
         close(ep[0]);
-        exec_program(host, &sv);
+        exec_program(&sv);
     }
     close(ep[1]);
-    be_init(host, prog, ep[0]);
+    be_init(prog, ep[0]);
 }

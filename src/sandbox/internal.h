@@ -6,8 +6,8 @@
  *   cgroup.c    run cgroups on v1 and v2 hierarchies, behind one interface
  *   uidpool.c   the host-wide pool of dedicated uids (one flock'ed file each)
  *   spawner.c   the single-threaded spawner process and its request loop
- *   child.c     one run, from clone to execve: namespaces, mounts, ids,
- *               capabilities, seccomp; and the run's pid-1 reaper
+ *   child.c     one run, from clone to execve: cgroups, namespaces, mounts,
+ *               ids, capabilities, seccomp; and the run's pid-1 reaper
  *
  * Process tree of one run:
  *
@@ -87,6 +87,9 @@ struct sandbox_cgroups {
 int sandbox_cgroups_detect(struct sandbox_cgroups *cg, const char *root, const char *mountinfo,
                            const char *self_cgroup, struct sk_err *err);
 
+/* Tests only: when set before sandbox_init(), used instead of detecting. */
+extern const struct sandbox_cgroups *sandbox_cgroups_override;
+
 struct cg_run {
     const struct sandbox_cgroups *cg; /* not owned */
     char dir[CG_MAX_HIER][PATH_MAX];  /* the run's group in each hierarchy */
@@ -103,13 +106,17 @@ int sandbox_cgroup_make(const struct sandbox_cgroups *cg, const char *name, stru
 /* Fill `run` with the paths of the existing groups named `name`. */
 void sandbox_cgroup_open(const struct sandbox_cgroups *cg, const char *name, struct cg_run *run);
 
-/* Move the calling process into the run's groups. */
-int sandbox_cgroup_enter(const struct cg_run *run, struct sk_err *err);
-
 /*
- * Write the limits (memory, pids, CPU quota) and reset the v1 counters of
- * peak memory and CPU time. Returns 0 or a negative errno.
+ * Open what a new process needs to start inside the run's groups: on v1
+ * each group's `tasks` file (the process writes "0" to it; see child.c),
+ * on v2 the group's directory (for clone3's CLONE_INTO_CGROUP). Fills
+ * tasks[] (returns how many) and *v2_dir (-1 when there is no v2
+ * hierarchy). All O_CLOEXEC. Returns a negative errno on failure.
  */
+int sandbox_cgroup_clone_fds(const struct cg_run *run, int *tasks, int *v2_dir,
+                             struct sk_err *err);
+
+/* Write the limits (memory, pids, CPU quota). Returns 0 or a negative errno. */
 int sandbox_cgroup_limit(const struct cg_run *run, const struct sandbox_limits *lim,
                          struct sk_err *err);
 
@@ -167,25 +174,24 @@ int sandbox_uid_acquire(struct sandbox_uid_pool *pool, int *uid, struct sk_err *
 
 #define WIRE_MAGIC 0x736b7479u /* "skty" */
 #define WIRE_MAX_SPEC (96u << 20)
-#define WIRE_CG_NAME 96
 
-/* Daemon -> spawner: one request; fds ride along in SCM_RIGHTS. */
+/* Daemon -> spawner: one request; fds ride along in SCM_RIGHTS, in this
+ * order, then the v2 group directory if has_v2, then ntasks v1 `tasks`
+ * files. */
 enum { REQ_FD_SPEC, REQ_FD_STDIN, REQ_FD_STDOUT, REQ_FD_STDERR, REQ_FD_STATUS, REQ_FD_UIDLOCK,
-       REQ_NFDS };
+       REQ_FD_CG };
+#define REQ_MAX_FDS (REQ_FD_CG + CG_MAX_HIER)
 struct wire_req {
     uint32_t magic;
-    uint32_t uid;           /* host uid (and gid) of the run */
-    int64_t memory_bytes;   /* the cgroup limits */
-    int32_t cpu_millicores;
-    int32_t pids;
+    uint32_t uid;     /* host uid (and gid) of the run */
+    uint32_t ntasks;  /* v1 tasks files */
+    uint32_t has_v2;  /* a v2 group directory comes first */
 };
 
-/* Spawner -> daemon: the run's pid, its cgroup name and a pidfd (in
- * SCM_RIGHTS), or an error. Also zygote -> spawner (see spawner.c). */
+/* Spawner -> daemon: the run's pid and a pidfd for it (in SCM_RIGHTS), or an error. */
 struct wire_rep {
     int32_t err;           /* 0, or a positive errno */
     int32_t pid;
-    char cgroup[WIRE_CG_NAME];
     char msg[SK_ERR_LEN];
 };
 
@@ -236,12 +242,13 @@ struct sandbox_host {
 
 /*
  * The run's first process, after clone. `fds` are, in order: the run's
- * stdin, stdout and stderr, the status pipe, the spec memfd and the sync
- * pipe (the spawner writes one byte once the uid map and the cgroups are
- * in place). Sets everything up and becomes pid 1. Never returns.
+ * stdin, stdout and stderr, the status pipe, the spec memfd, the sync pipe
+ * (the spawner writes one byte once the uid map is in place), then
+ * `ntasks` v1 `tasks` files to enter. Sets everything up and becomes pid 1.
+ * Never returns.
  */
-__attribute__((noreturn)) void sandbox_child_main(const struct sandbox_host *host,
-                                                  const int fds[6]);
+__attribute__((noreturn)) void sandbox_child_main(const struct sandbox_host *host, const int *fds,
+                                                  int ntasks);
 
 /*
  * The spawner: serve requests on `sock` until it closes, then kill every

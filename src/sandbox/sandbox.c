@@ -14,6 +14,7 @@
 
 #include "sandbox/internal.h"
 #include "sandbox/sandbox.h"
+#include "seccomp-bpf.h"
 
 #include "base/buf.h"
 #include "base/log.h"
@@ -53,6 +54,7 @@ static struct {
 } S = {.lock = PTHREAD_MUTEX_INITIALIZER, .sock = -1, .pool = {.dirfd = -1}};
 
 static char uid_lock_dir[PATH_MAX] = "/run/skitty/uid";
+const struct sandbox_cgroups *sandbox_cgroups_override;
 static const char root_mount[] = "/run/skitty/root";
 
 void sandbox_set_uid_lock_dir(const char *dir)
@@ -146,6 +148,9 @@ static int check_host(struct sk_err *err)
     if (pfd < 0)
         return sk_err_make(err, errno, "sandbox: pidfds are not available (Linux 5.3+ needed)");
     close(pfd);
+    /* An empty range: only asks whether the call exists. */
+    if (syscall(SYS_close_range, ~0U, ~0U, 0) < 0 && errno == ENOSYS)
+        return sk_err_make(err, errno, "sandbox: close_range is not available (Linux 5.9+ needed)");
     return 0;
 }
 
@@ -235,14 +240,22 @@ int sandbox_init(const struct sk_config *cfg, struct sk_err *err)
         free(mountinfo);
         return sk_err_make(err, -rc, "sandbox: read /proc/self/cgroup");
     }
-    rc = sandbox_cgroups_detect(&S.cg, "", mountinfo, self, err);
+    if (sandbox_cgroups_override)
+        S.cg = *sandbox_cgroups_override;
+    else
+        rc = sandbox_cgroups_detect(&S.cg, "", mountinfo, self, err);
     free(mountinfo);
     free(self);
     if (rc < 0)
         return sk_err_wrap(err, "sandbox");
 
-    if ((rc = sandbox_seccomp_build(&S.host.main_filter, &S.host.ioctl_filter, err)) < 0)
-        return sk_err_wrap(err, "sandbox");
+    /* The filters were compiled at build time from seccomp.c. */
+    S.host.main_filter.len = (unsigned short)ARRAY_SIZE(sandbox_bpf_main);
+    S.host.main_filter.insns = xmalloc(sizeof(sandbox_bpf_main));
+    memcpy(S.host.main_filter.insns, sandbox_bpf_main, sizeof(sandbox_bpf_main));
+    S.host.ioctl_filter.len = (unsigned short)ARRAY_SIZE(sandbox_bpf_ioctl);
+    S.host.ioctl_filter.insns = xmalloc(sizeof(sandbox_bpf_ioctl));
+    memcpy(S.host.ioctl_filter.insns, sandbox_bpf_ioctl, sizeof(sandbox_bpf_ioctl));
     if ((rc = sandbox_uid_pool_open(&S.pool, uid_lock_dir, cfg->sandbox_uid_base,
                                     cfg->sandbox_uid_count, err)) < 0)
         goto fail;
@@ -543,16 +556,13 @@ static void run_cleanup(struct run *r)
     sk_close_reset(&r->uidlock);
 }
 
-/*
- * One request to the spawner: send `req` with its fds, get the run's pid,
- * pidfd and cgroup name back. Also on failure *cgroup may name groups the
- * caller must remove.
- */
+/* One request to the spawner: send `req` with its fds, get the run's pid
+ * and a pidfd back. */
 static int spawner_call(const struct wire_req *req, const int *fds, int nfds, pid_t *pid,
-                        int *pidfd, char *cgroup, struct sk_err *err)
+                        int *pidfd, struct sk_err *err)
 {
     union {
-        char buf[CMSG_SPACE(sizeof(int) * REQ_NFDS)];
+        char buf[CMSG_SPACE(sizeof(int) * REQ_MAX_FDS)];
         struct cmsghdr align;
     } u;
     memset(&u, 0, sizeof(u));
@@ -602,8 +612,6 @@ static int spawner_call(const struct wire_req *req, const int *fds, int nfds, pi
             close(got);
         return sk_err_msg(err, EPROTO, "sandbox: bad reply from the spawner");
     }
-    rep.cgroup[sizeof(rep.cgroup) - 1] = '\0';
-    snprintf(cgroup, WIRE_CG_NAME, "%s", rep.cgroup);
     if (rep.err) {
         if (got >= 0)
             close(got);
@@ -658,34 +666,50 @@ static int run_start(const struct sandbox_spec *spec, bool proc, struct run *r,
         return rc;
     }
 
-    int fds[REQ_NFDS];
-    int in_r = -1, out_w = -1, err_w = -1, st_w = -1;
+    char name[96];
+    snprintf(name, sizeof(name), "%s%d.%u", S.cg.prefix, (int)getpid(),
+             atomic_fetch_add(&S.counter, 1));
+    if ((rc = sandbox_cgroup_create(&S.cg, name, &spec->limits, &r->cg, err)) < 0) {
+        run_cleanup(r);
+        return rc;
+    }
+    r->have_cg = true;
+
+    int fds[REQ_MAX_FDS];
+    int in_r = -1, out_w = -1, err_w = -1, st_w = -1, v2_dir = -1, ntasks = 0;
+    int tasks[CG_MAX_HIER];
     /* Our ends: stdin and the output ends non-blocking for the poll loop
      * of sandbox_run; a proc's stdin/stdout stay blocking for its caller. */
     if ((rc = make_pipe(&in_r, &r->in_w, proc ? -1 : 1, err)) < 0 ||
         (rc = make_pipe(&r->out_r, &out_w, proc ? -1 : 0, err)) < 0 ||
         (rc = make_pipe(&r->err_r, &err_w, proc ? -1 : 0, err)) < 0 ||
-        (rc = make_pipe(&r->st_r, &st_w, -1, err)) < 0)
+        (rc = make_pipe(&r->st_r, &st_w, -1, err)) < 0 ||
+        (rc = ntasks = sandbox_cgroup_clone_fds(&r->cg, tasks, &v2_dir, err)) < 0) {
+        ntasks = 0;
         goto out;
+    }
     fds[REQ_FD_SPEC] = memfd;
     fds[REQ_FD_STDIN] = in_r;
     fds[REQ_FD_STDOUT] = out_w;
     fds[REQ_FD_STDERR] = err_w;
     fds[REQ_FD_STATUS] = st_w;
     fds[REQ_FD_UIDLOCK] = r->uidlock;
+    int nfds = REQ_FD_CG;
+    if (v2_dir >= 0)
+        fds[nfds++] = v2_dir;
+    for (int i = 0; i < ntasks; i++)
+        fds[nfds++] = tasks[i];
     struct wire_req req = {.magic = WIRE_MAGIC,
                            .uid = (uint32_t)r->uid,
-                           .memory_bytes = spec->limits.memory_bytes,
-                           .cpu_millicores = spec->limits.cpu_millicores,
-                           .pids = spec->limits.pids};
-    char cgname[WIRE_CG_NAME] = "";
-    rc = spawner_call(&req, fds, REQ_NFDS, &r->pid, &r->pidfd, cgname, err);
-    if (cgname[0]) {
-        sandbox_cgroup_open(&S.cg, cgname, &r->cg);
-        r->have_cg = true;
-    }
+                           .ntasks = (uint32_t)ntasks,
+                           .has_v2 = v2_dir >= 0};
+    rc = spawner_call(&req, fds, nfds, &r->pid, &r->pidfd, err);
 
 out:
+    for (int i = 0; i < ntasks; i++)
+        close(tasks[i]);
+    if (v2_dir >= 0)
+        close(v2_dir);
     if (in_r >= 0)
         close(in_r);
     if (out_w >= 0)
@@ -825,7 +849,9 @@ int sandbox_run(const struct sandbox_spec *spec, struct sandbox_result *res, str
         if (gone && r.out_r < 0 && r.err_r < 0 && r.st_r < 0)
             break;
         double now = sk_now_ms();
-        if (!killed && now >= deadline) {
+        /* A program whose exit status is already in did not time out, even
+         * if its namespace is still being torn down at the deadline. */
+        if (!killed && now >= deadline && !sr.exited) {
             timed_out = killed = true;
             kill_run(&r);
             gone_by = now + KILL_WAIT_MS;

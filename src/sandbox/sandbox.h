@@ -73,7 +73,7 @@ enum sandbox_status {
     SANDBOX_RUNTIME_ERROR, /* exited non-zero or died of a signal */
     SANDBOX_TIMEOUT,       /* killed at the wall-clock limit */
     SANDBOX_MEMORY_LIMIT,  /* OOM-killed by the memory cgroup */
-    SANDBOX_OUTPUT_LIMIT,  /* killed after exceeding the output cap */
+    SANDBOX_OUTPUT_LIMIT,  /* killed when a stream passed its cap (the first cap bytes are kept) */
     SANDBOX_KILLED,        /* killed for another reason (e.g. seccomp SIGSYS) */
 };
 
@@ -133,10 +133,14 @@ const char *sandbox_status_name(enum sandbox_status st);
 struct sandbox_proc;
 
 /*
- * Start `spec` and return at once with pipes to its stdin and stdout
- * (stderr is collected, capped, for diagnostics). limits.wall_ms is ignored
- * (0 = no timeout); the memory, CPU and pids limits hold for its whole life.
- * The caller owns *out and ends it with sandbox_proc_free(). Thread-safe.
+ * Start `spec` and return once the program has been exec'd, with pipes to
+ * its stdin and stdout (both blocking; the caller may set O_NONBLOCK).
+ * stderr is collected by a thread of the library, keeping the last bytes
+ * for diagnostics (sandbox_proc_stderr). limits.wall_ms is ignored (no
+ * timeout); the memory, CPU and pids limits hold for its whole life. A
+ * setup failure (e.g. a missing program) is an error here, not a dead
+ * process. The caller owns *out and ends it with sandbox_proc_free().
+ * Thread-safe.
  */
 int sandbox_proc_start(const struct sandbox_spec *spec, struct sandbox_proc **out,
                        struct sk_err *err);

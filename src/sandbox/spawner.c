@@ -5,29 +5,24 @@
  * other threads hold; clone with new namespaces from a process whose
  * threads share its memory is refused by the kernel anyway.)
  *
- * One request = one run. The daemon thread sends the run's descriptors
- * (spec memfd, stdio pipes, status pipe, uid lock) and limits; the spawner
- * starts the run's first process in new namespaces, writes its uid/gid
- * maps (the pool uid outside <-> 1000 inside), lets it go, and answers
- * with a pidfd and the run's cgroup name. It keeps its copy of the uid
- * lock until it has reaped the run, so the uid returns to the pool only
- * once every process of the run is gone.
+ * One request = one run. The daemon thread has made the run's cgroups and
+ * sends the run's descriptors (spec memfd, stdio pipes, status pipe, uid
+ * lock, and what is needed to enter the cgroups); the spawner clones the
+ * run's first process into new namespaces, writes its uid/gid maps (the
+ * pool uid outside <-> 1000 inside), lets it go, and answers with a pidfd.
+ * It keeps its copy of the uid lock until it has reaped the run, so the
+ * uid returns to the pool only once every process of the run is gone.
  *
- * Zygotes. Moving a task into a cgroup takes the kernel's cgroup
- * threadgroup lock for writing, which waits for an RCU grace period when
- * no migration happened recently: 5-20 ms on our machines (HZ=250), more
- * than the rest of a run's setup. So migrations are done ahead of time:
- * the spawner keeps ZYGOTES small processes, each already sitting in the
- * fresh, uniquely named cgroups of a future run. A request takes one, the
- * spawner writes the run's limits into its groups, and the zygote clones
- * the run with CLONE_PARENT: the run is born inside its cgroups (nothing
- * of it ever runs outside them) and is the spawner's child, while the
- * zygote exits. A new zygote is then prepared in the background.
+ * Into its cgroups before it runs any code of its own: on v2 the run is
+ * cloned straight into its group (clone3 with CLONE_INTO_CGROUP); on v1 it
+ * moves itself first thing, writing "0" to each group's `tasks` (see
+ * child.c). Neither takes the kernel's global threadgroup lock, whose
+ * write side waits for an RCU grace period (5-20 ms measured here) when
+ * the spawner would move a whole process through cgroup.procs.
  *
  * When the daemon goes away (its socket closes, or PDEATHSIG SIGTERM), the
- * spawner kills every run still alive and its zygotes, reaps them, removes
- * its daemon's cgroups and exits: a daemon killed with SIGKILL leaves
- * nothing running.
+ * spawner kills every run still alive, reaps them, removes its daemon's
+ * cgroups and exits: a daemon killed with SIGKILL leaves nothing running.
  */
 #include "config.h"
 
@@ -39,6 +34,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -91,37 +87,14 @@ static void reap(int flags)
     }
 }
 
-#define ZYGOTES 2
-#define ZYGOTE_WAIT_MS 10000
-
-struct zygote {
-    pid_t pid;             /* 0: slot empty */
-    int sock;              /* to the zygote */
-    bool ready;            /* its "ready" message was read */
-    char name[WIRE_CG_NAME]; /* its cgroup name */
-};
-
-static struct zygote zygotes[ZYGOTES];
-static unsigned zygote_counter;
-
-static void zygote_drop(struct zygote *z)
-{
-    if (z->pid > 0)
-        kill(z->pid, SIGKILL);
-    sk_close_reset(&z->sock);
-    z->pid = 0;
-}
-
 __attribute__((noreturn)) static void shut_down(pid_t daemon_pid,
                                                const struct sandbox_cgroups *cg)
 {
     /* Killing a run's pid 1 kills its whole pid namespace. */
     for (size_t i = 0; i < nchildren; i++)
         kill(children[i].pid, SIGKILL);
-    for (int i = 0; i < ZYGOTES; i++)
-        zygote_drop(&zygotes[i]);
-    /* Reap every child (runs, zygotes) before exiting: orphans would become
-     * zombies of a host init that may reap them late or never. */
+    /* Reap every child before exiting: orphans would become zombies of a
+     * host init that may reap them late or never. */
     reap(0);
     sandbox_cgroup_gc(cg, daemon_pid);
     _exit(0);
@@ -159,14 +132,12 @@ static void wipe_args_and_env(void)
 
 /* ------------------------------------------------------------- replies -- */
 
-static void reply(int sock, int e, pid_t pid, int pidfd, const char *cgroup, const char *msg)
+static void reply(int sock, int e, pid_t pid, int pidfd, const char *msg)
 {
     struct wire_rep rep;
     memset(&rep, 0, sizeof(rep));
     rep.err = e;
     rep.pid = pid;
-    if (cgroup)
-        snprintf(rep.cgroup, sizeof(rep.cgroup), "%s", cgroup);
     if (msg)
         snprintf(rep.msg, sizeof(rep.msg), "%s", msg);
     struct iovec iov = {&rep, sizeof(rep)};
@@ -198,34 +169,10 @@ __attribute__((format(printf, 3, 4))) static void reply_err(int sock, int e, con
     va_end(ap);
     if (e && n >= 0 && (size_t)n < sizeof(msg))
         snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(e));
-    reply(sock, e ? e : EIO, 0, -1, NULL, msg);
+    reply(sock, e ? e : EIO, 0, -1, msg);
 }
 
-/* ------------------------------------------------------------- zygotes -- */
-
-static ssize_t send_fds(int sock, const void *buf, size_t len, const int *fds, int nfds)
-{
-    union {
-        char buf[CMSG_SPACE(sizeof(int) * REQ_NFDS)];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof(u));
-    struct iovec iov = {(void *)buf, len};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (nfds > 0) {
-        mh.msg_control = u.buf;
-        mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-        memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
-    }
-    ssize_t n;
-    while ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        ;
-    return n;
-}
+/* ------------------------------------------------------------ requests -- */
 
 /* Receive one message and up to `max` fds (O_CLOEXEC). Returns the bytes
  * read (0 at EOF, -1 on error) and sets *nfds; truncated control data
@@ -233,7 +180,7 @@ static ssize_t send_fds(int sock, const void *buf, size_t len, const int *fds, i
 static ssize_t recv_fds(int sock, void *buf, size_t len, int *fds, int max, int *nfds)
 {
     union {
-        char buf[CMSG_SPACE(sizeof(int) * REQ_NFDS)];
+        char buf[CMSG_SPACE(sizeof(int) * REQ_MAX_FDS)];
         struct cmsghdr align;
     } u;
     struct iovec iov = {buf, len};
@@ -305,148 +252,6 @@ static void diagnose_clone(int e, char *msg, size_t len)
     snprintf(msg, len, "sandbox: clone into new namespaces failed: %s", strerror(e));
 }
 
-__attribute__((format(printf, 3, 4))) static void zygote_fail(int sock, int e, const char *fmt,
-                                                              ...)
-{
-    struct wire_rep rep;
-    memset(&rep, 0, sizeof(rep));
-    rep.err = e ? e : EIO;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rep.msg, sizeof(rep.msg), fmt, ap);
-    va_end(ap);
-    send_fds(sock, &rep, sizeof(rep), NULL, 0);
-    _exit(1);
-}
-
-/* A zygote: make the run's groups, move in, say so, then wait for the
- * run's descriptors and clone the run (as the spawner's child). */
-__attribute__((noreturn)) static void zygote_main(int sock, const char *name,
-                                                  const struct sandbox_host *host,
-                                                  const struct sandbox_cgroups *cg)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    prctl(PR_SET_NAME, "skitty-zygote", 0, 0, 0);
-    struct sk_err err;
-    struct cg_run run;
-    if (sandbox_cgroup_make(cg, name, &run, &err) < 0)
-        zygote_fail(sock, err.code, "%s", err.msg);
-    if (sandbox_cgroup_enter(&run, &err) < 0) {
-        sandbox_cgroup_destroy(&run, 0);
-        zygote_fail(sock, err.code, "%s", err.msg);
-    }
-    struct wire_rep rep;
-    memset(&rep, 0, sizeof(rep));
-    if (send_fds(sock, &rep, sizeof(rep), NULL, 0) < 0)
-        _exit(1);
-
-    char go;
-    int fds[6], nfds;
-    if (recv_fds(sock, &go, 1, fds, 6, &nfds) != 1 || nfds != 6)
-        _exit(1); /* the spawner gave up on us; it removes the groups */
-    /* CLONE_PARENT: the run is the spawner's child (it reaps it and holds
-     * the uid lock until then), but is born here, inside the run's groups. */
-    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | NS_FLAGS, NULL, NULL, NULL, 0);
-    if (pid == 0)
-        sandbox_child_main(host, fds);
-    rep.err = pid < 0 ? errno : 0;
-    rep.pid = pid < 0 ? 0 : pid;
-    if (pid < 0)
-        diagnose_clone(rep.err, rep.msg, sizeof(rep.msg));
-    send_fds(sock, &rep, sizeof(rep), NULL, 0);
-    _exit(0);
-}
-
-static void zygote_start(struct zygote *z, pid_t daemon_pid, const struct sandbox_host *host,
-                         const struct sandbox_cgroups *cg)
-{
-    int sv[2];
-    memset(z, 0, sizeof(*z));
-    z->sock = -1;
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-        return;
-    snprintf(z->name, sizeof(z->name), "%s%d.%u", cg->prefix, (int)daemon_pid, zygote_counter++);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(sv[0]);
-        zygote_main(sv[1], z->name, host, cg);
-    }
-    close(sv[1]);
-    if (pid < 0) {
-        close(sv[0]);
-        return;
-    }
-    z->pid = pid;
-    z->sock = sv[0];
-}
-
-static bool wait_readable(int fd, int ms)
-{
-    struct pollfd pf = {fd, POLLIN, 0};
-    int n;
-    while ((n = poll(&pf, 1, ms)) < 0 && errno == EINTR)
-        ;
-    return n > 0;
-}
-
-/* Take a ready zygote (starting one and waiting for it if need be). On
- * failure fills `msg` and returns NULL. */
-static struct zygote *zygote_take(pid_t daemon_pid, const struct sandbox_host *host,
-                                  const struct sandbox_cgroups *cg, int *e, char *msg,
-                                  size_t msglen)
-{
-    for (int attempt = 0; attempt < 2; attempt++) {
-        struct zygote *z = NULL;
-        for (int i = 0; i < ZYGOTES && !z; i++)
-            if (zygotes[i].pid > 0 && zygotes[i].ready)
-                z = &zygotes[i];
-        for (int i = 0; i < ZYGOTES && !z; i++)
-            if (zygotes[i].pid > 0)
-                z = &zygotes[i];
-        if (!z) {
-            zygote_start(&zygotes[0], daemon_pid, host, cg);
-            if (zygotes[0].pid <= 0) {
-                *e = errno ? errno : EAGAIN;
-                snprintf(msg, msglen, "spawner: cannot fork a zygote: %s", strerror(*e));
-                return NULL;
-            }
-            z = &zygotes[0];
-        }
-        if (z->ready)
-            return z;
-        struct wire_rep rep;
-        int fds[1], nfds;
-        ssize_t n = wait_readable(z->sock, ZYGOTE_WAIT_MS)
-                        ? recv_fds(z->sock, &rep, sizeof(rep), fds, 0, &nfds)
-                        : -1;
-        if (n == sizeof(rep) && rep.err == 0) {
-            z->ready = true;
-            return z;
-        }
-        if (n == sizeof(rep)) {
-            rep.msg[sizeof(rep.msg) - 1] = '\0';
-            *e = rep.err;
-            snprintf(msg, msglen, "%s", rep.msg);
-            zygote_drop(z);
-            return NULL; /* a real failure (e.g. cgroups): retrying will not help */
-        }
-        zygote_drop(z); /* died or hung: try a fresh one once */
-    }
-    *e = EIO;
-    snprintf(msg, msglen, "spawner: no zygote became ready");
-    return NULL;
-}
-
-static void zygotes_refill(pid_t daemon_pid, const struct sandbox_host *host,
-                           const struct sandbox_cgroups *cg)
-{
-    for (int i = 0; i < ZYGOTES; i++)
-        if (zygotes[i].pid <= 0)
-            zygote_start(&zygotes[i], daemon_pid, host, cg);
-}
-
-/* ------------------------------------------------------------ requests -- */
-
 static int write_str(const char *path, const char *s)
 {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -465,53 +270,72 @@ static void close_all(int *fds, int n)
             close(fds[i]);
 }
 
-/* Start one run with zygote `z` (ready) and the request's fds. Returns
- * the run's pid or a negative errno with `msg` filled. */
-static pid_t start_run(struct zygote *z, const struct wire_req *req, int *fds,
-                       const struct sandbox_cgroups *cg, char *msg, size_t msglen)
+/* clone the run's first process: into new namespaces, and on v2 straight
+ * into its cgroup. Returns the pid (0 in the child) and sets *pidfd. */
+static pid_t clone_run(int v2_dir, int *pidfd)
 {
-    struct sandbox_limits lim = {.memory_bytes = req->memory_bytes,
-                                 .cpu_millicores = req->cpu_millicores,
-                                 .pids = req->pids};
-    struct cg_run run;
-    struct sk_err err;
-    sandbox_cgroup_open(cg, z->name, &run);
-    if (sandbox_cgroup_limit(&run, &lim, &err) < 0) {
-        snprintf(msg, msglen, "%s", err.msg);
-        return -err.code;
+    if (v2_dir >= 0) {
+        struct clone_args a;
+        memset(&a, 0, sizeof(a));
+        a.flags = NS_FLAGS | CLONE_PIDFD | CLONE_INTO_CGROUP;
+        a.pidfd = (uint64_t)(uintptr_t)pidfd;
+        a.exit_signal = SIGCHLD;
+        a.cgroup = (uint64_t)v2_dir;
+        return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
     }
+    return (pid_t)syscall(SYS_clone, NS_FLAGS | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
+}
+
+/* Handle one request. Returns false when the daemon has gone. */
+static bool serve_one(int sock, const struct sandbox_host *host)
+{
+    struct wire_req req;
+    int fds[REQ_MAX_FDS], nfds;
+    ssize_t n = recv_fds(sock, &req, sizeof(req), fds, REQ_MAX_FDS, &nfds);
+    if (n == 0 || (n < 0 && errno != EMSGSIZE))
+        return false;
+    if (n != sizeof(req) || req.magic != WIRE_MAGIC || req.uid < 1000 || req.has_v2 > 1 ||
+        req.ntasks > CG_MAX_HIER || nfds != REQ_FD_CG + (int)(req.has_v2 + req.ntasks)) {
+        close_all(fds, nfds);
+        reply_err(sock, EPROTO, "spawner: malformed request");
+        return true;
+    }
+    int v2_dir = req.has_v2 ? fds[REQ_FD_CG] : -1;
+    const int *tasks = fds + REQ_FD_CG + req.has_v2;
 
     int sync[2];
     if (pipe2(sync, O_CLOEXEC) < 0) {
-        snprintf(msg, msglen, "spawner: pipe: %s", strerror(errno));
-        return -errno;
+        reply_err(sock, errno, "spawner: pipe");
+        close_all(fds, nfds);
+        return true;
     }
-    int child_fds[6] = {fds[REQ_FD_STDIN], fds[REQ_FD_STDOUT], fds[REQ_FD_STDERR],
-                        fds[REQ_FD_STATUS], fds[REQ_FD_SPEC], sync[0]};
-    struct wire_rep rep;
-    int none[1], nnone;
-    ssize_t n = send_fds(z->sock, "g", 1, child_fds, 6);
+    int child_fds[6 + CG_MAX_HIER] = {fds[REQ_FD_STDIN], fds[REQ_FD_STDOUT], fds[REQ_FD_STDERR],
+                                      fds[REQ_FD_STATUS], fds[REQ_FD_SPEC], sync[0]};
+    for (uint32_t i = 0; i < req.ntasks; i++)
+        child_fds[6 + i] = tasks[i];
+    int pidfd = -1;
+    pid_t pid = clone_run(v2_dir, &pidfd);
+    if (pid == 0)
+        sandbox_child_main(host, child_fds, (int)req.ntasks);
     close(sync[0]);
-    if (n == 1)
-        n = wait_readable(z->sock, ZYGOTE_WAIT_MS)
-                ? recv_fds(z->sock, &rep, sizeof(rep), none, 0, &nnone)
-                : -1;
-    if (n != sizeof(rep) || rep.err || rep.pid <= 0) {
-        int e = n == sizeof(rep) && rep.err ? rep.err : EIO;
+    if (pid < 0) {
+        int e = errno;
+        char msg[SK_ERR_LEN];
         close(sync[1]);
-        rep.msg[sizeof(rep.msg) - 1] = '\0';
-        if (n == sizeof(rep) && rep.msg[0])
-            snprintf(msg, msglen, "%s", rep.msg);
+        close_all(fds, nfds);
+        if (v2_dir >= 0 && (e == ENOSYS || e == E2BIG))
+            snprintf(msg, sizeof(msg), "sandbox: clone3 with CLONE_INTO_CGROUP is not available "
+                                       "(Linux 5.7+ needed for cgroup v2)");
         else
-            snprintf(msg, msglen, "spawner: the zygote failed to clone the run");
-        return -e;
+            diagnose_clone(e, msg, sizeof(msg));
+        reply(sock, e, 0, -1, msg);
+        return true;
     }
-    pid_t pid = rep.pid;
 
     /* Map the run's ids: 1000 inside is the pool uid outside, and nothing
      * else is mapped (host uid 0 does not exist in there). */
     char path[64], map[64];
-    snprintf(map, sizeof(map), "%d %u 1\n", SANDBOX_INNER_ID, req->uid);
+    snprintf(map, sizeof(map), "%d %u 1\n", SANDBOX_INNER_ID, req.uid);
     snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
     const char *what = "uid_map";
     int rc = write_str(path, map);
@@ -527,60 +351,17 @@ static pid_t start_run(struct zygote *z, const struct wire_req *req, int *fds,
     close(sync[1]);
     if (rc < 0) {
         kill(pid, SIGKILL);
-        snprintf(msg, msglen, "spawner: set up run %d: %s: %s", (int)pid, what, strerror(-rc));
-        return rc;
-    }
-    return pid;
-}
-
-/* Handle one request. Returns false when the daemon has gone. */
-static bool serve_one(int sock, pid_t daemon_pid, const struct sandbox_host *host,
-                      const struct sandbox_cgroups *cg)
-{
-    struct wire_req req;
-    int fds[REQ_NFDS], nfds;
-    ssize_t n = recv_fds(sock, &req, sizeof(req), fds, REQ_NFDS, &nfds);
-    if (n == 0 || (n < 0 && errno != EMSGSIZE))
-        return false;
-    if (n != sizeof(req) || req.magic != WIRE_MAGIC || nfds != REQ_NFDS || req.uid < 1000) {
+        track(pid, -1);
+        close(pidfd);
         close_all(fds, nfds);
-        reply_err(sock, EPROTO, "spawner: malformed request");
+        reply_err(sock, -rc, "spawner: set up run %d: %s", (int)pid, what);
         return true;
     }
-
-    char msg[SK_ERR_LEN];
-    int e = 0;
-    struct zygote *z = zygote_take(daemon_pid, host, cg, &e, msg, sizeof(msg));
-    if (!z) {
-        close_all(fds, nfds);
-        reply(sock, e, 0, -1, NULL, msg);
-        return true;
-    }
-    pid_t pid = start_run(z, &req, fds, cg, msg, sizeof(msg));
-    char name[WIRE_CG_NAME];
-    snprintf(name, sizeof(name), "%s", z->name);
-    /* The zygote exits after the clone; its groups now belong to the run
-     * (or, on failure, are removed by the daemon through the reply). */
-    sk_close_reset(&z->sock);
-    z->pid = 0;
-    if (pid < 0) {
-        close_all(fds, nfds);
-        reply(sock, (int)-pid, 0, -1, name, msg);
-        zygotes_refill(daemon_pid, host, cg);
-        return true;
-    }
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     track(pid, fds[REQ_FD_UIDLOCK]);
     fds[REQ_FD_UIDLOCK] = -1;
     close_all(fds, nfds);
-    if (pidfd < 0) {
-        kill(pid, SIGKILL);
-        reply(sock, errno, 0, -1, name, "spawner: pidfd_open");
-    } else {
-        reply(sock, 0, pid, pidfd, name, NULL);
-        close(pidfd);
-    }
-    zygotes_refill(daemon_pid, host, cg);
+    reply(sock, 0, pid, pidfd, NULL);
+    close(pidfd);
     return true;
 }
 
@@ -626,7 +407,6 @@ void sandbox_spawner_main(int sock, pid_t daemon_pid, const struct sandbox_host 
         _exit(1);
     if (getppid() != daemon_pid)
         shut_down(daemon_pid, cg);
-    zygotes_refill(daemon_pid, host, cg);
 
     for (;;) {
         struct pollfd pf[2] = {{sock, POLLIN, 0}, {sfd, POLLIN, 0}};
@@ -643,7 +423,7 @@ void sandbox_spawner_main(int sock, pid_t daemon_pid, const struct sandbox_host 
             reap(WNOHANG);
         }
         if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            if (!serve_one(sock, daemon_pid, host, cg))
+            if (!serve_one(sock, host))
                 shut_down(daemon_pid, cg);
             reap(WNOHANG);
         }

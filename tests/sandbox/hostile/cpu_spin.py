@@ -1,0 +1,3 @@
+# Spin until the wall-clock limit kills us.
+while True:
+    pass

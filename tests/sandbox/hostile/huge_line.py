@@ -1,0 +1,3 @@
+# One 10 MB line without a newline.
+import sys
+sys.stdout.write("z" * (10 << 20))
