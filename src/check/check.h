@@ -6,23 +6,41 @@
  * checks.block_severity; `warn` for findings at or above
  * checks.warn_severity; `pass` only when every check ran (status ok) and
  * found nothing above the thresholds. A check that did not run never
- * counts as passed.
+ * counts as passed: a section that is not `ok` makes the verdict at least
+ * `warn`, and so does a call with no sections at all.
+ *
+ * A finding is an AST policy violation when its tool is CHECK_TOOL_AST;
+ * every such finding blocks, whatever its severity.
  */
 #pragma once
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "base/conf.h"
 #include "base/error.h"
 #include "check/finding.h"
+#include "check/analysers.h"
 #include "lang/lang.h"
+
+/* The `tool` of the AST policy's findings. */
+#define CHECK_TOOL_AST "ast-policy"
 
 enum verdict { VERDICT_PASS, VERDICT_WARN, VERDICT_BLOCK };
 
 struct checker;
 
+/*
+ * Load the AST policy from <data_dir>/policy (with cfg->allow_categories)
+ * and create the analyser pool (see analysers_new; sandbox_init() first).
+ * Fails with a negative errno and a message when the thresholds are not
+ * severities, warn_severity is above block_severity, or either part fails.
+ */
 int checker_new(const struct sk_config *cfg, struct checker **out, struct sk_err *err);
 void checker_free(struct checker *c);
+
+/* The checker's analyser pool (e.g. for analysers_solc_compile); not owned. */
+struct analysers *checker_analysers(struct checker *c);
 
 /*
  * Run both checks on `code`. `ast` and `stat` must be initialised sections;
@@ -36,3 +54,10 @@ enum verdict checker_verdict(const struct checker *c, const struct check_section
                              size_t n);
 
 const char *verdict_name(enum verdict v);
+
+/*
+ * The security_report object of the API for one check:
+ * {"verdict", "ast_validation", "static_analysis"} (a new reference).
+ */
+json_t *check_report_json(enum verdict v, const struct check_section *ast,
+                          const struct check_section *stat);

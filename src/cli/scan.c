@@ -1,16 +1,394 @@
 /*
- * skitty scan: not built yet (see the README's "Not built yet").
+ * skitty scan: check code with the AST policy and the static analysers and
+ * print the security report, as JSON (the API's security_report) or as
+ * SARIF 2.1.0 for code-scanning tools. With --jsonl, scan many samples with
+ * the same warm workers and print one report per line.
+ *
+ * The analysers run as warm workers in the sandbox, started for this run.
+ * Exit codes: 0 pass, 1 warn, 2 block, 3 could not complete (a check did
+ * not run, so the verdict is not final), 64 usage.
  */
 #include "config.h"
 
 #include "cli/cli.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "check/check.h"
+#include "lang/lang.h"
+#include "sandbox/sandbox.h"
 
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: skitty scan --lang LANG [--format json|sarif] [--allow CATS] FILE|-\n"
+            "       skitty scan --jsonl FILE|-\n\n"
+            "Check code with the AST policy and the static analysers (warm workers in\n"
+            "the sandbox) and print the security report.\n\n"
+            "  -l, --lang LANG      %s\n"
+            "  -f, --format FMT     json (default): {verdict, ast_validation, static_analysis};\n"
+            "                       sarif: SARIF 2.1.0\n"
+            "  -a, --allow CATS     comma list of policy categories allowed for this scan\n"
+            "  -j, --jsonl FILE     scan one {\"lang\", \"code\"[, \"id\"]} object per line and\n"
+            "                       print one report per line (with \"id\" and \"ms\")\n"
+            "  -c, --config FILE    configuration file\n\n"
+            "Exit codes: 0 pass, 1 warn, 2 block, 3 could not complete (a check did not\n"
+            "run), 64 usage. With --jsonl: the worst over all samples, 3 if any sample\n"
+            "could not be scanned.\n",
+            lang_names());
+}
+
+/* The exit code for one scan: a block is final even if a check failed. */
+static int exit_for(enum verdict v, const struct check_section *ast,
+                    const struct check_section *stat)
+{
+    if (v == VERDICT_BLOCK)
+        return EXIT_BLOCK;
+    if (ast->status != CHECK_OK || stat->status != CHECK_OK)
+        return EXIT_INCOMPLETE;
+    return v == VERDICT_WARN ? EXIT_WARN : 0;
+}
+
+/* Order of badness for --jsonl: pass < warn < block < incomplete. */
+static int worse(int a, int b)
+{
+    static const int rank[] = {[0] = 0, [EXIT_WARN] = 1, [EXIT_BLOCK] = 2, [EXIT_INCOMPLETE] = 3};
+    return rank[b] > rank[a] ? b : a;
+}
+
+/* ---- SARIF 2.1.0 ----------------------------------------------------------- */
+
+static const char *sarif_level(enum severity s)
+{
+    return s >= SEV_HIGH ? "error" : s == SEV_MEDIUM ? "warning" : "note";
+}
+
+/* GitHub code scanning reads properties.security-severity (0.0-10.0). */
+static const char *security_severity(enum severity s)
+{
+    static const char *const v[] = {"3.0", "5.5", "8.0", "9.5"};
+    return (unsigned)s < ARRAY_SIZE(v) ? v[s] : "5.5";
+}
+
+/* A file name as a URI reference: unreserved bytes and '/' kept, others %XX. */
+static char *uri_of(const char *path)
+{
+    size_t n = strlen(path);
+    char *out = xmalloc(n * 3 + 1), *p = out;
+    for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
+        if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+            strchr("-._~/", *s))
+            *p++ = (char)*s;
+        else
+            p += sprintf(p, "%%%02X", *s);
+    }
+    *p = '\0';
+    return out;
+}
+
+static json_t *sarif_rule(const struct finding *f, const char *id)
+{
+    json_t *tags = json_array();
+    json_array_append_new(tags, json_string("security"));
+    json_array_append_new(tags, json_string(f->category));
+    if (f->cwe && !strncmp(f->cwe, "CWE-", 4)) {
+        char tag[64];
+        snprintf(tag, sizeof(tag), "external/cwe/cwe-%s", f->cwe + 4);
+        json_array_append_new(tags, json_string(tag));
+    }
+    return json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s, s:s*, s:o, s:s}}",
+                     "id", id, "name", f->rule, "shortDescription", "text", id,
+                     "defaultConfiguration", "level", sarif_level(f->severity), "properties",
+                     "tool", f->tool, "category", f->category, "cwe", f->cwe, "tags", tags,
+                     "security-severity", security_severity(f->severity));
+}
+
+static void sarif_add_section(const struct check_section *s, const char *name, const char *uri,
+                              json_t *rules, json_t *rule_index, json_t *results,
+                              json_t *notifications)
+{
+    if (s->status != CHECK_OK) {
+        char text[512];
+        snprintf(text, sizeof(text), "%s %s: %s", name, check_status_name(s->status),
+                 s->error ? s->error : "did not run");
+        json_array_append_new(notifications,
+                              json_pack("{s:s, s:{s:s}}", "level", "error", "message", "text",
+                                        text));
+    }
+    for (size_t i = 0; i < s->nfindings; i++) {
+        const struct finding *f = &s->findings[i];
+        char id[256];
+        snprintf(id, sizeof(id), "%s/%s", f->tool, f->rule);
+        json_t *idx = json_object_get(rule_index, id);
+        if (!idx) {
+            idx = json_integer((json_int_t)json_array_size(rules));
+            json_object_set_new(rule_index, id, idx);
+            json_array_append_new(rules, sarif_rule(f, id));
+        }
+        json_t *phys = json_pack("{s:{s:s}}", "artifactLocation", "uri", uri);
+        if (f->line > 0) {
+            json_t *region = json_pack("{s:i}", "startLine", f->line);
+            if (f->column > 0)
+                json_object_set_new(region, "startColumn", json_integer(f->column));
+            json_object_set_new(phys, "region", region);
+        }
+        json_t *props = json_pack("{s:s, s:s, s:s, s:s}", "tool", f->tool, "category",
+                                  f->category, "severity", severity_name(f->severity),
+                                  "check", name);
+        if (f->cwe)
+            json_object_set_new(props, "cwe", json_string(f->cwe));
+        json_t *r = json_pack("{s:s, s:I, s:s, s:{s:o}, s:[{s:o}], s:o}", "ruleId", id,
+                              "ruleIndex", json_integer_value(idx), "level",
+                              sarif_level(f->severity), "message", "text",
+                              sk_json_string_lossy(f->message, strlen(f->message)), "locations",
+                              "physicalLocation", phys, "properties", props);
+        json_array_append_new(results, r);
+    }
+}
+
+static json_t *sarif_report(const char *file, enum verdict v, const struct check_section *ast,
+                            const struct check_section *stat)
+{
+    cleanup_free char *uri = uri_of(strcmp(file, "-") == 0 ? "stdin" : file);
+    json_t *rules = json_array(), *results = json_array(), *notes = json_array();
+    cleanup_json json_t *rule_index = json_object();
+    sarif_add_section(ast, "ast_validation", uri, rules, rule_index, results, notes);
+    sarif_add_section(stat, "static_analysis", uri, rules, rule_index, results, notes);
+    json_t *tools = json_array();
+    for (size_t i = 0; i < stat->ntools; i++)
+        json_array_append_new(tools, json_pack("{s:s, s:s}", "name", stat->tools[i].name,
+                                               "version", stat->tools[i].version));
+    bool complete = ast->status == CHECK_OK && stat->status == CHECK_OK;
+    json_t *run = json_pack(
+        "{s:{s:{s:s, s:s, s:o, s:{s:o}}}, s:[{s:{s:s}}], s:o, s:[{s:b, s:o}], s:{s:s}}",
+        "tool", "driver", "name", "skitty", "version", SKITTY_VERSION, "rules", rules,
+        "properties", "analysers", tools, "artifacts", "location", "uri", uri, "results",
+        results, "invocations", "executionSuccessful", complete, "toolExecutionNotifications",
+        notes, "properties", "verdict", verdict_name(v));
+    return json_pack("{s:s, s:s, s:[o]}", "$schema",
+                     "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
+                     run);
+}
+
+/* ---- scanning ------------------------------------------------------------ */
+
+struct scan_ctx {
+    struct sk_config cfg;
+    struct checker *checker;
+};
+
+/* Run both checks; the caller closes the two sections. */
+static enum verdict scan_one(struct scan_ctx *ctx, const struct lang *lang, const char *code,
+                             size_t len, const char *allow, struct check_section *ast,
+                             struct check_section *stat)
+{
+    check_section_init(ast);
+    check_section_init(stat);
+    checker_run(ctx->checker, lang, code, len, allow, ast, stat);
+    const struct check_section *secs[] = {ast, stat};
+    return checker_verdict(ctx->checker, secs, 2);
+}
+
+static int print_json(json_t *j, size_t flags)
+{
+    char *s = json_dumps(j, flags | JSON_ENSURE_ASCII);
+    if (!s)
+        return -ENOMEM;
+    int ret = printf("%s\n", s) < 0 ? -EIO : 0;
+    free(s);
+    fflush(stdout);
+    return ret;
+}
+
+static int scan_file(struct scan_ctx *ctx, const struct lang *lang, const char *file,
+                     const char *format, const char *allow)
+{
+    cleanup_free char *code = NULL;
+    size_t len;
+    if (cli_read_input(file, ctx->cfg.max_code_bytes, &code, &len) < 0)
+        return EXIT_INCOMPLETE;
+    if (!sk_utf8_valid(code, len)) {
+        fprintf(stderr, "skitty scan: %s: not valid UTF-8\n", file);
+        return EXIT_INCOMPLETE;
+    }
+    struct check_section ast, stat;
+    enum verdict v = scan_one(ctx, lang, code, len, allow, &ast, &stat);
+    cleanup_json json_t *out = strcmp(format, "sarif") == 0
+                                   ? sarif_report(file, v, &ast, &stat)
+                                   : check_report_json(v, &ast, &stat);
+    int rc = exit_for(v, &ast, &stat);
+    check_section_close(&ast);
+    check_section_close(&stat);
+    if (print_json(out, JSON_INDENT(2)) < 0)
+        return EXIT_INCOMPLETE;
+    return rc;
+}
+
+static void jsonl_error(json_t *id, long lineno, const char *msg)
+{
+    json_t *o = json_pack("{s:i, s:s}", "line", (json_int_t)lineno, "error", msg);
+    if (id)
+        json_object_set(o, "id", id);
+    print_json(o, JSON_COMPACT);
+    json_decref(o);
+}
+
+/* One sample line of --jsonl. Returns its exit code. */
+static int jsonl_line(struct scan_ctx *ctx, const char *line, size_t len, long lineno)
+{
+    struct sk_err err;
+    cleanup_json json_t *in = NULL;
+    if (sk_json_parse(line, len, &in, &err) < 0 || !json_is_object(in)) {
+        jsonl_error(NULL, lineno, in ? "line is not a JSON object" : err.msg);
+        return EXIT_INCOMPLETE;
+    }
+    json_t *id = json_object_get(in, "id");
+    const char *lang_name, *code, *allow;
+    size_t code_len;
+    if (sk_json_get_str(in, "lang", true, &lang_name, NULL, &err) < 0 ||
+        sk_json_get_str(in, "code", true, &code, &code_len, &err) < 0 ||
+        sk_json_get_str(in, "allow", false, &allow, NULL, &err) < 0) {
+        jsonl_error(id, lineno, err.msg);
+        return EXIT_INCOMPLETE;
+    }
+    const struct lang *lang = lang_by_name(lang_name);
+    if (!lang) {
+        jsonl_error(id, lineno, "unknown lang");
+        return EXIT_INCOMPLETE;
+    }
+    if (code_len > ctx->cfg.max_code_bytes) {
+        jsonl_error(id, lineno, "code larger than server.max_code_bytes");
+        return EXIT_INCOMPLETE;
+    }
+    double t0 = sk_now_ms();
+    struct check_section ast, stat;
+    enum verdict v = scan_one(ctx, lang, code, code_len, allow, &ast, &stat);
+    double ms = sk_now_ms() - t0;
+    cleanup_json json_t *out = check_report_json(v, &ast, &stat);
+    if (id)
+        json_object_set(out, "id", id);
+    json_object_set_new(out, "lang", json_string(lang->name));
+    json_object_set_new(out, "ms", json_real(ms));
+    int rc = exit_for(v, &ast, &stat);
+    check_section_close(&ast);
+    check_section_close(&stat);
+    print_json(out, JSON_COMPACT);
+    return rc;
+}
+
+static int scan_jsonl(struct scan_ctx *ctx, const char *file)
+{
+    cleanup_file FILE *f = strcmp(file, "-") == 0 ? NULL : fopen(file, "re");
+    FILE *in = strcmp(file, "-") == 0 ? stdin : f;
+    if (!in) {
+        fprintf(stderr, "skitty scan: %s: %s\n", file, strerror(errno));
+        return EXIT_INCOMPLETE;
+    }
+    /* A line holds the code JSON-escaped: allow for escapes, then cap it. */
+    size_t max_line = ctx->cfg.max_code_bytes * 6 + 4096;
+    cleanup_buf struct sk_buf line;
+    sk_buf_init(&line, max_line);
+    long lineno = 0;
+    int rc = 0;
+    for (;;) {
+        /* Read one line into the capped buffer; the rest of a longer one is skipped. */
+        sk_buf_reset(&line);
+        bool too_long = false;
+        int c;
+        while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+            char ch = (char)c;
+            if (!too_long && sk_buf_append(&line, &ch, 1) < 0)
+                too_long = true;
+        }
+        if (c == EOF && line.len == 0 && !too_long)
+            break;
+        lineno++;
+        size_t n = line.len;
+        while (n > 0 && line.data[n - 1] == '\r')
+            n--;
+        if (too_long) {
+            jsonl_error(NULL, lineno, "line too long");
+            rc = worse(rc, EXIT_INCOMPLETE);
+        } else if (n > 0) {
+            rc = worse(rc, jsonl_line(ctx, line.data, n, lineno));
+        }
+        if (c == EOF)
+            break;
+    }
+    return rc;
+}
 
 int cmd_scan(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "skitty scan: not built yet\n");
-    return EXIT_INCOMPLETE;
+    static const struct option longopts[] = {
+        {"lang", required_argument, NULL, 'l'},   {"format", required_argument, NULL, 'f'},
+        {"allow", required_argument, NULL, 'a'},  {"jsonl", required_argument, NULL, 'j'},
+        {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *lang_name = NULL, *format = "json", *allow = NULL, *jsonl = NULL, *config = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "l:f:a:j:c:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'l': lang_name = optarg; break;
+        case 'f': format = optarg; break;
+        case 'a': allow = optarg; break;
+        case 'j': jsonl = optarg; break;
+        case 'c': config = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    const struct lang *lang = NULL;
+    if (jsonl) {
+        if (optind != argc || lang_name) {
+            fprintf(stderr, "skitty scan: --jsonl takes no FILE and no --lang\n");
+            return EXIT_USAGE;
+        }
+    } else {
+        if (optind != argc - 1 || !lang_name) {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        if (!(lang = lang_by_name(lang_name))) {
+            fprintf(stderr, "skitty scan: unknown language '%s' (one of %s)\n", lang_name,
+                    lang_names());
+            return EXIT_USAGE;
+        }
+        if (strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0) {
+            fprintf(stderr, "skitty scan: unknown format '%s' (json or sarif)\n", format);
+            return EXIT_USAGE;
+        }
+    }
+
+    struct scan_ctx ctx = {0};
+    if (cli_load_config(&ctx.cfg, config) < 0)
+        return EXIT_USAGE;
+    sk_log_set_json(0);
+    struct sk_err err = {0};
+    /* Before any thread: the sandbox's spawner forks from a single-threaded process. */
+    if (sandbox_init(&ctx.cfg, &err) < 0) {
+        fprintf(stderr, "skitty scan: sandbox: %s\n", err.msg);
+        return EXIT_INCOMPLETE;
+    }
+    /* Only the workers this run needs start, on first use. */
+    ctx.cfg.workers_at_boot = false;
+    int rc;
+    if (checker_new(&ctx.cfg, &ctx.checker, &err) < 0) {
+        fprintf(stderr, "skitty scan: %s\n", err.msg);
+        rc = EXIT_INCOMPLETE;
+    } else {
+        rc = jsonl ? scan_jsonl(&ctx, jsonl) : scan_file(&ctx, lang, argv[optind], format, allow);
+        checker_free(ctx.checker);
+    }
+    sandbox_shutdown();
+    return rc;
 }

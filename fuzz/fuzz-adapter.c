@@ -1,0 +1,53 @@
+/*
+ * Fuzz driver for the analyser adapters: worker reply lines are untrusted
+ * (the workers read attacker-chosen code), so every adapter must turn any
+ * bytes into findings or a clean error, never a crash.
+ *
+ * With libFuzzer: clang -fsanitize=fuzzer,address ... (LLVMFuzzerTestOneInput).
+ * Without it, main() replays the files named on the command line, which is
+ * how the corpus runs in the test suite.
+ */
+#include "config.h"
+
+#include "check/adapter.h"
+#include "base/util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* The first byte picks the kind, the rest is the reply line. */
+    if (size < 1)
+        return 0;
+    enum analyser_kind k = (enum analyser_kind)(data[0] % AK_COUNT);
+    struct check_section s;
+    struct sk_err err = {0};
+    check_section_init(&s);
+    adapter_parse_check(k, (const char *)data + 1, size - 1, &s, &err);
+    check_section_close(&s);
+    char version[32];
+    adapter_parse_ping((const char *)data + 1, size - 1, version, sizeof(version), &err);
+    return 0;
+}
+
+#ifndef SKITTY_LIBFUZZER
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        if (sk_read_file(argv[i], 1 << 24, &buf, &len) < 0) {
+            fprintf(stderr, "cannot read %s\n", argv[i]);
+            return 1;
+        }
+        LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
+        free(buf);
+    }
+    printf("replayed %d inputs\n", argc - 1);
+    return 0;
+}
+#endif

@@ -1,0 +1,135 @@
+/*
+ * Code checks: the AST policy, the static analysers and the verdict (see
+ * check.h).
+ */
+#include "config.h"
+
+#include "check/check.h"
+#include "check/analysers-internal.h"
+#include "check/ast.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct checker {
+    struct ast_policy *ast;      /* owned */
+    struct analysers *analysers; /* owned */
+    int block_sev;               /* enum severity at or above which findings block */
+    int warn_sev;                /* enum severity at or above which findings warn */
+};
+
+static const char *const verdict_names[] = {"pass", "warn", "block"};
+
+const char *verdict_name(enum verdict v)
+{
+    return (unsigned)v < ARRAY_SIZE(verdict_names) ? verdict_names[v] : "block";
+}
+
+int checker_new_opts(const struct sk_config *cfg, const struct analysers_opts *opts,
+                     struct checker **out, struct sk_err *err)
+{
+    int block = severity_parse(cfg->block_severity);
+    int warn = severity_parse(cfg->warn_severity);
+    if (block < 0)
+        return sk_err_msg(err, EINVAL, "checks.block_severity '%s' is not low|medium|high|critical",
+                          cfg->block_severity);
+    if (warn < 0)
+        return sk_err_msg(err, EINVAL, "checks.warn_severity '%s' is not low|medium|high|critical",
+                          cfg->warn_severity);
+    if (warn > block)
+        return sk_err_msg(err, EINVAL, "checks.warn_severity (%s) is above block_severity (%s)",
+                          cfg->warn_severity, cfg->block_severity);
+    struct checker *c = xcalloc(1, sizeof(*c));
+    c->block_sev = block;
+    c->warn_sev = warn;
+    char policy_dir[PATH_MAX];
+    if ((size_t)snprintf(policy_dir, sizeof(policy_dir), "%s/policy", cfg->data_dir) >=
+        sizeof(policy_dir)) {
+        free(c);
+        return sk_err_msg(err, ENAMETOOLONG, "data_dir too long");
+    }
+    int ret = ast_policy_new(policy_dir, cfg->allow_categories, &c->ast, err);
+    if (ret < 0) {
+        free(c);
+        return sk_err_wrap(err, "AST policy");
+    }
+    ret = analysers_new_opts(cfg, opts, &c->analysers, err);
+    if (ret < 0) {
+        ast_policy_free(c->ast);
+        free(c);
+        return sk_err_wrap(err, "analysers");
+    }
+    *out = c;
+    return 0;
+}
+
+int checker_new(const struct sk_config *cfg, struct checker **out, struct sk_err *err)
+{
+    return checker_new_opts(cfg, NULL, out, err);
+}
+
+void checker_free(struct checker *c)
+{
+    if (!c)
+        return;
+    analysers_free(c->analysers);
+    ast_policy_free(c->ast);
+    free(c);
+}
+
+struct analysers *checker_analysers(struct checker *c)
+{
+    return c ? c->analysers : NULL;
+}
+
+void checker_run(struct checker *c, const struct lang *lang, const char *code, size_t len,
+                 const char *extra_allow, struct check_section *ast, struct check_section *stat)
+{
+    if (c->ast)
+        ast_policy_check(c->ast, lang, code, len, extra_allow, ast);
+    else
+        check_section_fail(ast, CHECK_UNAVAILABLE, "no AST policy loaded");
+    analysers_check(c->analysers, lang, code, len, stat);
+}
+
+enum verdict checker_verdict(const struct checker *c, const struct check_section *const *sections,
+                             size_t n)
+{
+    int block = c ? c->block_sev : SEV_HIGH;
+    int warn = c ? c->warn_sev : SEV_LOW;
+    enum verdict v = VERDICT_PASS;
+    bool ran_all = true, any = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct check_section *s = sections[i];
+        if (!s)
+            continue;
+        any = true;
+        if (s->status != CHECK_OK)
+            ran_all = false;
+        for (size_t j = 0; j < s->nfindings; j++) {
+            const struct finding *f = &s->findings[j];
+            if (strcmp(f->tool, CHECK_TOOL_AST) == 0 || (int)f->severity >= block)
+                return VERDICT_BLOCK;
+            if ((int)f->severity >= warn)
+                v = VERDICT_WARN;
+        }
+    }
+    /* Fail closed: what did not run, or was not asked for, never passes. */
+    if (!ran_all || !any)
+        v = VERDICT_WARN;
+    return v;
+}
+
+json_t *check_report_json(enum verdict v, const struct check_section *ast,
+                          const struct check_section *stat)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "verdict", json_string(verdict_name(v)));
+    json_object_set_new(o, "ast_validation", check_section_to_json(ast));
+    json_object_set_new(o, "static_analysis", check_section_to_json(stat));
+    return o;
+}

@@ -1,0 +1,138 @@
+// Warm ESLint worker: one JSON request per stdin line, one JSON answer per
+// stdout line. The mode is the first argument: `js` (JavaScript) or `ts`
+// (TypeScript through the typescript-eslint parser). Two separate processes,
+// because importing typescript-eslint doubles the JavaScript start-up cost.
+//
+//   {"op":"ping"}              -> {"ok":true,"tool":"eslint","version":"10.16.0"}
+//   {"op":"check","code":"…"}  -> {"ok":true,"results":[{ruleId,severity,message,line,column,fatal}]}
+//
+// The rules are the security ones: eslint-plugin-security (all of its
+// recommended set), eslint-plugin-no-unsanitized, and the core rules that
+// catch dynamic code (no-eval, no-implied-eval, no-new-func, no-script-url).
+// The Linter class is used directly, on text, so no file system lookup can
+// decide that the input is "ignored" (the CLI's filePath trap) and no
+// configuration file on disk is read.
+//
+// linterOptions.noInlineConfig: generated code must not be able to switch
+// rules off with `/* eslint-disable */`; ESLint then keeps the findings and
+// adds a ruleId:null warning for each such comment, which we pass on.
+import { createRequire } from "node:module";
+import path from "node:path";
+import readline from "node:readline";
+import { Linter } from "eslint";
+import security from "eslint-plugin-security";
+import noUnsanitized from "eslint-plugin-no-unsanitized";
+import globals from "globals";
+
+const require = createRequire(import.meta.url);
+const mode = process.argv[2] === "ts" ? "ts" : "js";
+
+async function loadParser() {
+  if (mode !== "ts") return null;
+  const tseslint = await import("typescript-eslint");
+  return tseslint.default.parser;
+}
+
+const parser = await loadParser();
+const linter = new Linter({ configType: "flat" });
+
+const rules = {
+  ...security.configs.recommended.rules,
+  "no-unsanitized/property": "error",
+  "no-unsanitized/method": "error",
+  "no-eval": "error",
+  "no-implied-eval": "error",
+  "no-new-func": "error",
+  "no-script-url": "error",
+};
+
+function config(sourceType) {
+  const languageOptions = {
+    ecmaVersion: "latest",
+    sourceType,
+    globals: { ...globals.node, ...globals.browser, ...globals.es2021 },
+  };
+  if (parser) languageOptions.parser = parser;
+  return [
+    {
+      files: ["**/*.js", "**/*.ts"],
+      languageOptions,
+      linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
+      plugins: { security, "no-unsanitized": noUnsanitized },
+      rules,
+    },
+  ];
+}
+
+// Linter.verify() builds and normalises a FlatConfigArray from a plain
+// array on every call, which costs more than linting a small file. Build
+// each one once; ESLint takes any array with getConfig() as already built.
+// The class is internal (not in eslint's exports), so it is loaded by path,
+// and a plain array is the fallback if that ever fails.
+function prebuild(cfg) {
+  try {
+    const dir = path.dirname(require.resolve("eslint/package.json"));
+    const { FlatConfigArray } = require(path.join(dir, "lib", "config", "flat-config-array.js"));
+    const arr = new FlatConfigArray(cfg, { basePath: process.cwd() });
+    arr.normalizeSync();
+    return arr;
+  } catch {
+    return cfg;
+  }
+}
+
+const configs = {
+  module: prebuild(config("module")),
+  script: prebuild(config(mode === "ts" ? "module" : "commonjs")),
+};
+const filename = mode === "ts" ? "input.ts" : "input.js";
+
+function lint(code, cfg) {
+  return linter.verify(code, cfg, { filename });
+}
+
+function check(code) {
+  let messages = lint(code, configs.module);
+  // Generated JavaScript is often CommonJS; a script that does not parse as
+  // a module (e.g. a top-level `return`) is tried again as CommonJS, and the
+  // module-mode error is kept only if both fail.
+  if (mode === "js" && messages.some((m) => m.fatal)) {
+    const again = lint(code, configs.script);
+    if (!again.some((m) => m.fatal)) messages = again;
+  }
+  return messages.map((m) => ({
+    ruleId: m.ruleId ?? null,
+    severity: m.severity,
+    message: m.message,
+    line: m.line ?? 0,
+    column: m.column ?? 0,
+    fatal: m.fatal === true,
+  }));
+}
+
+const version = Linter.version || require("eslint/package.json").version;
+
+function answer(req) {
+  if (req.op === "ping") return { ok: true, tool: "eslint", version, mode };
+  if (req.op === "check") {
+    if (typeof req.code !== "string") return { ok: false, error: "check: 'code' must be a string" };
+    return { ok: true, results: check(req.code) };
+  }
+  return { ok: false, error: `unknown op ${JSON.stringify(req.op)}` };
+}
+
+// Warm up: the first lint pays for loading every rule.
+check("const a = require('fs');\na.readFileSync(process.argv[2]);\n");
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of rl) {
+  let resp;
+  try {
+    const req = JSON.parse(line);
+    if (req === null || typeof req !== "object") throw new Error("request must be a JSON object");
+    resp = answer(req);
+  } catch (e) {
+    resp = { ok: false, error: `${e && e.name}: ${e && e.message}` };
+  }
+  process.stdout.write(JSON.stringify(resp) + "\n");
+}
