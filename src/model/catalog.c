@@ -47,26 +47,29 @@ struct catalog {
  * only its tasks are searched). Sorted, for bsearch.
  */
 static const char *const stop_words[] = {
-    "a", "able", "about", "above", "after", "again", "algorithm", "all", "also", "am", "an",
-    "and", "another", "any", "anything", "app", "application", "are", "around", "as", "at",
-    "basic", "be", "been", "being", "best", "build", "but", "by", "can", "code", "coding",
-    "could", "create", "creates", "creating", "custom", "define", "demo", "demonstrate",
-    "did", "do", "does", "doing", "don", "done", "each", "easy", "etc", "example", "examples",
-    "for", "from", "func", "function", "functions", "generate", "get", "gets", "give", "gimme",
-    "go", "good", "had", "has", "have", "having", "he", "help", "helper", "her", "here", "him",
-    "his", "how", "i", "if", "implement", "implementation", "implementing", "implements", "in",
-    "inside", "into", "is", "it", "its", "javascript", "js", "just", "kindly", "let", "lets",
-    "like", "make", "makes", "making", "may", "me", "method", "might", "mine", "module", "must",
-    "my", "need", "needs", "new", "node", "nodejs", "of", "on", "one", "or", "our", "out",
-    "please", "pls", "plz", "program", "programme", "programming", "programs", "py",
-    "python", "python3", "quick", "quickly", "routine", "script", "shall", "she", "short",
-    "should", "show", "simple", "small", "snippet", "so", "sol", "solidity", "some",
-    "someone", "something", "such", "sure", "tell", "than", "thank", "thanks", "that", "the",
-    "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those",
-    "to", "ts", "typescript", "up", "us", "use", "used", "uses", "using", "utility", "very",
-    "via", "want", "wanna", "was", "way", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whose", "why", "will", "with", "would", "write", "writes", "writing",
-    "you", "your",
+    "a", "able", "about", "above", "accept", "accepts", "after", "again", "algorithm", "all",
+    "also", "am", "an", "and", "another", "any", "anything", "app", "application", "are",
+    "around", "as", "at", "avoid", "basic", "be", "been", "before", "being", "best", "between",
+    "build", "but", "by", "calculate", "calculates", "calculating", "can", "code", "coding",
+    "compute", "computes", "computing", "could", "create", "creates", "creating", "custom",
+    "define", "demo", "demonstrate", "determine", "did", "do", "does", "doing", "don", "done",
+    "each", "easy", "etc", "example", "examples", "for", "from", "func", "function",
+    "functions", "generate", "get", "gets", "gimme", "give", "given", "go", "good", "had",
+    "has", "have", "having", "he", "help", "helper", "her", "here", "him", "his", "how", "i",
+    "if", "implement", "implementation", "implementing", "implements", "in", "inside", "into",
+    "is", "it", "its", "javascript", "js", "just", "kindly", "let", "lets", "like", "make",
+    "makes", "making", "may", "me", "method", "might", "mine", "module", "must", "my", "need",
+    "needs", "new", "node", "nodejs", "of", "on", "one", "or", "our", "out", "please", "pls",
+    "plz", "prevent", "problem", "program", "programme", "programming", "programs", "py",
+    "python", "python3", "quickly", "return", "returning", "returns", "routine", "script",
+    "shall", "she", "short", "should", "show", "simple", "small", "smart", "snippet", "so",
+    "sol", "solidity", "some", "someone", "something", "such", "sure", "take", "takes", "tell",
+    "than", "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they",
+    "thing", "things", "this", "those", "to", "ts", "turn", "turns", "typescript", "until",
+    "up", "us", "use", "used", "uses", "using", "utility", "very", "via", "wanna", "want",
+    "was", "way", "we", "were", "what", "when", "where", "whether", "which", "while", "who",
+    "whose", "why", "will", "with", "without", "would", "write", "writes", "writing", "you",
+    "your",
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -99,9 +102,24 @@ static bool vowel(char c)
  */
 static void stem(char *w)
 {
+    /* Agent nouns that name the task's verb: "anagram checker". */
+    static const char *const agents[][2] = {
+        {"checker", "check"}, {"converter", "convert"}, {"counter", "count"},
+        {"finder", "find"},   {"parser", "pars"},       {"reverser", "revers"},
+        {"sorter", "sort"},   {"validator", "validat"}, {"generator", "generat"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(agents); i++)
+        if (!strcmp(w, agents[i][0]) || (!strncmp(w, agents[i][0], strlen(agents[i][0])) &&
+                                         !strcmp(w + strlen(agents[i][0]), "s"))) {
+            strcpy(w, agents[i][1]);
+            return;
+        }
     size_t n = strlen(w);
     if (n <= 3)
         return;
+    /* Adverbs: "securely" is "secure", "deeply" is "deep". */
+    if (ends(w, n, "ly") && n - 2 >= 4)
+        w[n - 2] = '\0', n -= 2;
     if (ends(w, n, "ies") && n > 4)
         strcpy(w + n - 3, "y"), n -= 2;
     else if (ends(w, n, "sses"))
@@ -126,6 +144,20 @@ static bool word_char(unsigned char c)
            c >= 0x80;
 }
 
+/* Emit one matching term for the word in w (lower case), unless it is a stop word. */
+static void emit(char *w, size_t n, void (*fn)(const char *term, void *arg), void *arg)
+{
+    w[n] = '\0';
+    bool digits = true;
+    for (size_t i = 0; i < n; i++)
+        if (w[i] < '0' || w[i] > '9')
+            digits = false;
+    if (digits || n < 2 || is_stop_word(w))
+        return;
+    stem(w);
+    fn(w, arg);
+}
+
 void catalog_terms(const char *text, void (*fn)(const char *term, void *arg), void *arg)
 {
     const unsigned char *p = (const unsigned char *)text;
@@ -134,22 +166,42 @@ void catalog_terms(const char *text, void (*fn)(const char *term, void *arg), vo
             p++;
         if (!*p)
             break;
-        char w[CATALOG_TERM_MAX];
+        /* The whole word first (lower case, at most 64 bytes kept), with
+         * `mark` noting where camelCase humps start. */
+        char whole[64];
+        bool hump[64];
         size_t n = 0;
-        bool digits = true;
         while (*p && word_char(*p)) {
-            /* Longer words are cut: they still count, as an unknown word. */
-            if (n + 1 < sizeof(w))
-                w[n++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-            if (*p < '0' || *p > '9')
-                digits = false;
+            if (n + 1 < sizeof(whole)) {
+                hump[n] = n > 0 && *p >= 'A' && *p <= 'Z' && p[-1] >= 'a' && p[-1] <= 'z';
+                whole[n++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+            }
             p++;
+            /* Names like ERC-20, SHA-256 and UTF-8 are one word (erc20), and
+             * so are "non-fungible" and "non fungible": the opposite of
+             * "fungible" must not match it. */
+            bool letters = n > 0 && !(whole[n - 1] >= '0' && whole[n - 1] <= '9');
+            if (*p == '-' && p[1] >= '0' && p[1] <= '9' && letters)
+                p++;
+            else if ((*p == '-' || *p == ' ') && n == 3 && !memcmp(whole, "non", 3) &&
+                     word_char(p[1]))
+                p++;
         }
-        w[n] = '\0';
-        if (digits || n < 2 || is_stop_word(w))
+        whole[n] = '\0';
+        /* JavaScript is one (stop) word; reverseString is two. */
+        if (is_stop_word(whole))
             continue;
-        stem(w);
-        fn(w, arg);
+        size_t start = 0;
+        for (size_t i = 1; i <= n; i++) {
+            if (i < n && !hump[i])
+                continue;
+            char w[CATALOG_TERM_MAX];
+            /* Longer words are cut: they still count, as an unknown word. */
+            size_t len = i - start < sizeof(w) - 1 ? i - start : sizeof(w) - 1;
+            memcpy(w, whole + start, len);
+            emit(w, len, fn, arg);
+            start = i;
+        }
     }
 }
 
@@ -459,6 +511,7 @@ static void task_free(struct catalog_task *t)
     free(t->defs);
     free(t->term_ids);
     free(t->term_tf);
+    free(t->term_named);
 }
 
 static bool valid_id(const char *s, size_t n)
@@ -563,6 +616,7 @@ static void index_lang(struct lang_index *ix)
 {
     struct term_list all = {0};
     struct term_list *per = xcalloc(ix->ntasks ? ix->ntasks : 1, sizeof(*per));
+    struct term_list *named = xcalloc(ix->ntasks ? ix->ntasks : 1, sizeof(*named));
     for (size_t i = 0; i < ix->ntasks; i++) {
         struct catalog_task *t = &ix->tasks[i];
         /* The title counts twice: it is the task's name. */
@@ -570,6 +624,9 @@ static void index_lang(struct lang_index *ix)
         catalog_terms(t->title, term_list_add, &per[i]);
         catalog_terms(t->description, term_list_add, &per[i]);
         catalog_terms(t->keywords, term_list_add, &per[i]);
+        catalog_terms(t->title, term_list_add, &named[i]);
+        catalog_terms(t->keywords, term_list_add, &named[i]);
+        term_list_sort(&named[i]);
         t->length = (unsigned)per[i].n;
         term_list_sort(&per[i]);
         for (size_t k = 0; k < per[i].n; k++)
@@ -590,6 +647,7 @@ static void index_lang(struct lang_index *ix)
         struct term_list *l = &per[i];
         t->term_ids = xcalloc(l->n ? l->n : 1, sizeof(*t->term_ids));
         t->term_tf = xcalloc(l->n ? l->n : 1, sizeof(*t->term_tf));
+        t->term_named = xcalloc(l->n ? l->n : 1, sizeof(*t->term_named));
         for (size_t k = 0; k < l->n; k++) {
             if (k > 0 && !strcmp(l->t[k], l->t[k - 1])) {
                 t->term_tf[t->nterms - 1]++;
@@ -600,13 +658,17 @@ static void index_lang(struct lang_index *ix)
             unsigned id = (unsigned)(hit - ix->vocab);
             t->term_ids[t->nterms] = id;
             t->term_tf[t->nterms] = 1;
+            t->term_named[t->nterms] =
+                bsearch(l->t[k], named[i].t, named[i].n, CATALOG_TERM_MAX, cmp_term) != NULL;
             t->nterms++;
             ix->df[id]++;
         }
         total += t->length;
         free(l->t);
+        free(named[i].t);
     }
     free(per);
+    free(named);
     ix->avgdl = ix->ntasks ? total / (double)ix->ntasks : 1;
     if (ix->avgdl <= 0)
         ix->avgdl = 1;
@@ -701,13 +763,17 @@ static void query_add(const char *term, void *arg)
     snprintf(q->terms[q->n++], CATALOG_TERM_MAX, "%s", term);
 }
 
-static unsigned task_tf(const struct catalog_task *t, unsigned id)
+/* How often term `id` occurs in task t (0 if not), and whether its title or
+ * keywords hold it. */
+static unsigned task_tf(const struct catalog_task *t, unsigned id, bool *named)
 {
     size_t lo = 0, hi = t->nterms;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (t->term_ids[mid] == id)
+        if (t->term_ids[mid] == id) {
+            *named = t->term_named[mid];
             return t->term_tf[mid];
+        }
         if (t->term_ids[mid] < id)
             lo = mid + 1;
         else
@@ -754,13 +820,16 @@ size_t catalog_search(const struct catalog *c, const struct lang *lang, const ch
     for (size_t i = 0; i < ix->ntasks; i++) {
         const struct catalog_task *t = &ix->tasks[i];
         double score = 0, matched = 0;
+        bool named = false;
         double norm = BM25_K1 * (1.0 - BM25_B + BM25_B * (double)t->length / ix->avgdl);
         for (size_t k = 0; k < q->n; k++) {
             if (ids[k] < 0)
                 continue;
-            unsigned tf = task_tf(t, (unsigned)ids[k]);
+            bool in_name = false;
+            unsigned tf = task_tf(t, (unsigned)ids[k], &in_name);
             if (!tf)
                 continue;
+            named |= in_name;
             score += idf[k] * (double)tf * (BM25_K1 + 1.0) / ((double)tf + norm);
             matched += idf[k];
         }
@@ -769,6 +838,7 @@ size_t catalog_search(const struct catalog *c, const struct lang *lang, const ch
         all[nall].task = t;
         all[nall].score = score;
         all[nall].coverage = total > 0 ? matched / total : 0;
+        all[nall].named = named;
         nall++;
     }
     free(q);
@@ -782,7 +852,10 @@ size_t catalog_search(const struct catalog *c, const struct lang *lang, const ch
 
 bool catalog_hit_accepted(const struct catalog_hit *hit)
 {
-    return hit->task && hit->score >= CATALOG_MIN_SCORE && hit->coverage >= CATALOG_MIN_COVERAGE;
+    /* A word found only in a description ("greets a name") is incidental:
+     * at least one must name the task (its title or keywords). */
+    return hit->task && hit->named && hit->score >= CATALOG_MIN_SCORE &&
+           hit->coverage >= CATALOG_MIN_COVERAGE;
 }
 
 int catalog_answer(const struct catalog *c, const struct lang *lang, const char *query,

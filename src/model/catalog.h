@@ -16,10 +16,13 @@
  * The header is read, checked and removed; the code after it is the answer.
  * A task is found by the words of a prompt, ranked with BM25 over its title
  * (counted twice), description and keywords. An answer is given only when
- * the best task clears two bars: an absolute BM25 score and a coverage rule
+ * the best task clears three bars: an absolute BM25 score; a coverage rule
  * (the share of the prompt's words, weighted by rarity, that the task
- * knows), so "write me a poem about cats" gets no snippet at all rather than
- * the least bad one. Only the requested language's tasks are searched.
+ * knows, a word no task knows weighing the most); and at least one matched
+ * word in the task's title or keywords (a word met only in a description is
+ * incidental). So "write me a poem about cats" gets no snippet at all rather
+ * than the least bad one. Only the requested language's tasks are searched,
+ * so an ERC-20 token asked for in Python gets nothing either.
  *
  * Each task also contributes its top-level definitions (functions, classes,
  * contracts, pure Solidity functions) to /complete, which fills an empty body
@@ -46,9 +49,9 @@
 #define CATALOG_MAX_QUERY_TERMS 128        /* distinct words a prompt may have */
 #define CATALOG_TERM_MAX 32                /* bytes of a word kept for matching */
 
-/* The two bars an answer must clear (see docs/model-builtin.md). */
+/* The bars an answer must clear (see docs/model-builtin.md). */
 #define CATALOG_MIN_SCORE 3.0
-#define CATALOG_MIN_COVERAGE 0.6
+#define CATALOG_MIN_COVERAGE 0.5
 
 /* The message of every "no answer" (-ENOENT) from the catalogue. */
 #define CATALOG_NO_ANSWER \
@@ -77,6 +80,7 @@ struct catalog_task {
     size_t ndefs;                      /* entries in defs */
     unsigned *term_ids;                /* distinct terms of the task's text; owned */
     unsigned *term_tf;                 /* their counts; owned */
+    bool *term_named;                  /* whether the title or keywords hold each; owned */
     size_t nterms;                     /* entries in term_ids and term_tf */
     unsigned length;                   /* words in the task's text (BM25 document length) */
 };
@@ -85,6 +89,7 @@ struct catalog_hit {
     const struct catalog_task *task; /* not owned */
     double score;                    /* BM25 */
     double coverage;                 /* rarity-weighted share of the prompt's words the task has */
+    bool named;                      /* a matched word is in the task's title or keywords */
 };
 
 struct catalog;
@@ -118,7 +123,7 @@ const struct catalog_task *catalog_find(const struct catalog *c, const struct la
 size_t catalog_search(const struct catalog *c, const struct lang *lang, const char *query,
                       struct catalog_hit *hits, size_t max);
 
-/* True when `hit` clears both bars and may be given as an answer. */
+/* True when `hit` clears the bars and may be given as an answer. */
 bool catalog_hit_accepted(const struct catalog_hit *hit);
 
 /*
