@@ -114,7 +114,7 @@ int main(int argc, char **argv)
            offtopic_answered, offtopic ? 100.0 * offtopic_answered / offtopic : 0.0);
     printf("# %.3f ms per prompt\n", (labelled + offtopic) ? ms / (labelled + offtopic) : 0.0);
     ok(labelled >= 100, "at least 100 labelled prompts (%d)", labelled);
-    ok(offtopic >= 40, "at least 40 off-topic prompts (%d)", offtopic);
+    ok(offtopic >= 30, "at least 30 off-topic prompts (%d)", offtopic);
     ok(accuracy >= min_accuracy, "top-1 accuracy %.1f%% >= %.0f%%", 100.0 * accuracy,
        100.0 * min_accuracy);
     ok(offtopic_answered <= max_offtopic, "off-topic prompts answered: %d (at most %d)",

@@ -1,6 +1,6 @@
 // title: Event emitter (publish and subscribe)
 // description: A small event emitter class with on, off, once and emit, for publish/subscribe between parts of a program.
-// keywords: event, events, emitter, publish, subscribe, pubsub, listener, listeners, observer, on, off, emit, once
+// keywords: event, events, emitter, publish, subscribe, pubsub, pub, sub, listener, listeners, observer, on, off, emit, once
 
 class EventEmitter {
   #listeners = new Map();

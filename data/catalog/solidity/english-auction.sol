@@ -1,4 +1,4 @@
-// title: English auction (highest bid wins)
+// title: Auction (English auction, the highest bid wins)
 // description: An open ascending auction where bidders outbid each other until the end time; outbid bidders withdraw their funds (pull payments) and the seller collects the highest bid.
 // keywords: auction, english, bid, bids, bidding, highest, bidder, outbid, withdraw, seller, end, sale
 

@@ -1,6 +1,6 @@
 // title: Simple storage (get and set a value)
 // description: The simplest stateful contract, storing a number that anyone can set and read, with an event on each change.
-// keywords: storage, store, get, set, getter, setter, value, number, state, variable, starter, basic
+// keywords: storage, store, retrieve, read, get, set, getter, setter, value, number, state, variable, starter, basic
 
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;

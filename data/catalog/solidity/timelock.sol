@@ -1,6 +1,6 @@
 // title: Timelock (delayed withdrawal)
 // description: A timelock that holds ether deposits until a release time has passed, after which each depositor can withdraw their own funds.
-// keywords: timelock, time, lock, locked, delay, release, unlock, deadline, vault, withdraw, deposit, hold, savings
+// keywords: timelock, time, date, lock, locked, delay, release, unlock, deadline, vault, withdraw, deposit, hold, savings
 
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;

@@ -1,5 +1,5 @@
 // title: Vesting wallet (linear release over time)
-// description: A vesting wallet that releases ether to a beneficiary linearly between a start time and the end of the vesting duration, after a cliff.
+// description: A vesting wallet that releases ether to a beneficiary linearly between a start time and the end of the vesting duration, after a cliff; token vesting follows the same schedule.
 // keywords: vesting, vest, vested, linear, release, schedule, cliff, beneficiary, unlock, duration, employee, grant
 
 // SPDX-License-Identifier: MIT

@@ -1,6 +1,6 @@
 // title: Typed event emitter (publish and subscribe)
 // description: An event emitter whose event names and payloads are checked by the type system, with on, off and emit.
-// keywords: event, events, emitter, publish, subscribe, pubsub, listener, listeners, observer, typed, on, off, emit
+// keywords: event, events, emitter, publish, subscribe, pubsub, pub, sub, listener, listeners, observer, typed, on, off, emit
 
 type Listener<T> = (payload: T) => void;
 
