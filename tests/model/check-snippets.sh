@@ -181,8 +181,9 @@ else
     echo "ok $((n = n + 1)) - bandit # SKIP bandit not installed"
 fi
 
-"$nm/.bin/eslint" --no-config-lookup -c "$root/tests/model/eslint.config.mjs" -f json \
-    "$cat_dir/javascript" "$cat_dir/typescript" >"$tmp/eslint.json" 2>"$tmp/err"
+# ESLint and solhint only lint files under their working directory.
+(cd "$root" && node_modules/.bin/eslint --no-config-lookup -c tests/model/eslint.config.mjs \
+    -f json data/catalog/javascript data/catalog/typescript) >"$tmp/eslint.json" 2>"$tmp/err"
 res=$(node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 // detect-object-injection flags every arr[i] with a variable index; the
@@ -194,8 +195,8 @@ if (r.length < 60) console.log("only " + r.length + " files linted");
 ' "$tmp/eslint.json" 2>&1)
 if [ -z "$res" ]; then ok "eslint (security plugins): no finding but array indexing"; else not_ok "eslint findings" "$res"; fi
 
-"$nm/.bin/solhint" --disc -c "$root/tests/model/solhint.json" -f json \
-    "$cat_dir/solidity/*.sol" >"$tmp/solhint.json" 2>"$tmp/err"
+(cd "$root" && node_modules/.bin/solhint --disc -c tests/model/solhint.json -f json \
+    'data/catalog/solidity/*.sol') >"$tmp/solhint.json" 2>"$tmp/err"
 res=$(node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 for (const m of r)
