@@ -438,6 +438,10 @@ static int brace_fix(const struct view *v, struct edit *e, size_t open, int dept
             header_closed_at(v, kw, last))
             return append(e, " {}", &e->st->bodies);
     }
+    /* A state variable of mapping type with no name yet: give it one. */
+    if ((kind == 'c' || kind == 's') && is(v, kw, "mapping") && is(v, last, ")") &&
+        sig_match(v->lx, v->src, next_sig(v, kw)) == last)
+        return append(e, " unnamed;", &e->st->other);
     if (!is(v, last, ";") && !is(v, last, "}"))
         return append(e, ";", &e->st->other);
     return 0;
@@ -495,9 +499,14 @@ int complete_close(const struct lang *lang, const char *code, size_t len, char *
                    size_t *out_len, struct complete_stats *st, struct sk_err *err)
 {
     memset(st, 0, sizeof(*st));
+    /* Work on the prefix without its trailing whitespace: `print("hi` then
+     * a newline can only be closed before that newline. */
+    size_t trimmed = len;
+    while (trimmed > 0 && strchr(" \t\r\n\f\v", code[trimmed - 1]))
+        trimmed--;
     cleanup_buf struct sk_buf b;
     sk_buf_init(&b, len + COMPLETE_MAX_CLOSE_BYTES);
-    if (sk_buf_append(&b, code, len) < 0)
+    if (sk_buf_append(&b, code, trimmed) < 0)
         return sk_err_msg(err, E2BIG, "code too large to complete");
     /* Every step appends something; the bound only guards against a rule
      * that would keep appending without completing anything. */
@@ -518,10 +527,19 @@ int complete_close(const struct lang *lang, const char *code, size_t len, char *
         if (ret == 0)
             break;
     }
+    if (b.len == trimmed || st->brackets + st->literals + st->bodies + st->placeholders +
+                                    st->other == 0) {
+        /* Nothing was open (a newline after a final comment does not
+         * count): the code comes back exactly as it was. */
+        *out = xstrndup(code, len);
+        *out_len = len;
+        return 0;
+    }
+    if (sk_buf_puts(&b, "\n") < 0)
+        return sk_err_msg(err, E2BIG, "closing the code would add more than %d bytes",
+                          COMPLETE_MAX_CLOSE_BYTES);
     *out_len = b.len;
     *out = sk_buf_steal(&b);
-    if (!*out)
-        *out = xstrdup("");
     return 0;
 }
 
@@ -684,21 +702,31 @@ static int fill_one(const struct lang *lang, const char *src, const struct sig_d
 {
     bool python = lang->id == LANG_PYTHON;
     const char *body = cd->body;
-    if (python && u->has_docstring)
+    /* The user's docstring wins over the catalogue's. */
+    size_t doc = cd->doc_len;
+    if (python && u->has_docstring) {
         body += cd->doc_len;
+        doc = 0;
+    }
+    /* Renaming touches identifiers only, never the docstring, so `doc`
+     * still marks where the docstring ends. */
     cleanup_free char *renamed = rename_params(lang, body, &cd->sig, u);
     if (!renamed)
         return 1;
+    cleanup_free char *docstring = xstrndup(renamed, doc);
+    const char *rest = renamed + doc;
     char ws[256];
     body_ws(src, u, cd, python, ws, sizeof(ws));
     int ret = 0;
     if (python && u->inline_body) {
         /* def f(x): pass  ->  the body on lines of its own */
         ret = sk_buf_puts(b, "\n");
+        if (!ret)
+            ret = reindent(b, docstring, cd->body_indent, ws);
         if (!ret && cd->imports)
             ret = reindent(b, cd->imports, 0, ws);
         if (!ret)
-            ret = reindent(b, renamed, cd->body_indent, ws);
+            ret = reindent(b, rest, cd->body_indent, ws);
         if (!ret && b->len && b->data[b->len - 1] == '\n')
             b->data[--b->len] = '\0'; /* the line's own newline follows */
         return ret;
@@ -712,10 +740,13 @@ static int fill_one(const struct lang *lang, const char *src, const struct sig_d
                 ret = sk_buf_printf(b, "%.*s\n", (int)n, src + p);
             p += n + 1;
         }
+        /* Imports the body needs go after the docstring, so that it stays one. */
+        if (!ret)
+            ret = reindent(b, docstring, cd->body_indent, ws);
         if (!ret && cd->imports)
             ret = reindent(b, cd->imports, 0, ws);
         if (!ret)
-            ret = reindent(b, renamed, cd->body_indent, ws);
+            ret = reindent(b, rest, cd->body_indent, ws);
         return ret;
     }
     /* Braces: "{" kept comments, the body, then the header's indentation before "}". */
@@ -832,7 +863,8 @@ int complete_code(const struct catalog *cat, const struct lang *lang, const char
                       &filled, &filled_len, err);
     if (ret < 0)
         return ret;
-    if (out->filled == 0 && closed_len == len) {
+    bool closed_any = closed_len != len || memcmp(closed, code, len) != 0;
+    if (out->filled == 0 && !closed_any) {
         free(filled);
         return sk_err_msg(err, ENOENT,
                           "no offline completion for this code: nothing is left open and no "

@@ -8,7 +8,10 @@
  *          undefined, 0); a block header with no body gets one (Python
  *          ':' and an indented `pass`; `{}` elsewhere); a Python `try`
  *          with no handler gets `finally: pass`; a Solidity statement gets
- *          its ';'. Only text is appended: the prefix is kept as it is.
+ *          its ';'. Only text is appended: the prefix is kept as it is,
+ *          except for trailing whitespace (`print("hi` and a newline can
+ *          only be closed before the newline), and the result ends in a
+ *          newline.
  *   fill   Then every top-level function, class or contract of the result
  *          whose body is empty (nothing but comments, a docstring, `pass`
  *          or `...`) and whose signature matches a catalogue definition
@@ -55,9 +58,10 @@ struct completion {
 
 /*
  * Close what `code` (len bytes) leaves open. On success returns 0, sets
- * *out to the prefix plus what was appended (malloc'ed; the caller frees
- * it) and fills `st`. Fails with -E2BIG when the code nests deeper than
- * LEX_MAX_DEPTH brackets.
+ * *out (malloc'ed; the caller frees it) to the prefix without its trailing
+ * whitespace plus what was appended plus a newline, or to the code exactly
+ * as it was when nothing was open, and fills `st`. Fails with -E2BIG when
+ * the code nests deeper than LEX_MAX_DEPTH brackets.
  */
 int complete_close(const struct lang *lang, const char *code, size_t len, char **out,
                    size_t *out_len, struct complete_stats *st, struct sk_err *err);

@@ -141,7 +141,7 @@ static struct sig_def *add_def(struct ctx *c, enum sig_kind kind, size_t name_to
     if (f->ndefs >= SIG_MAX_DEFS)
         return NULL;
     f->defs = xrealloc(f->defs, (f->ndefs + 1) * sizeof(*f->defs));
-    struct sig_def *d = &f->defs[f->ndefs];
+    struct sig_def *d = &f->defs[f->ndefs++];
     memset(d, 0, sizeof(*d));
     d->kind = kind;
     copy_name(d->name, c, name_tok);
@@ -505,7 +505,9 @@ static void sol_members(struct ctx *c, size_t open, size_t close, int owner)
     int depth = tok(c, open)->depth + 1;
     size_t i = next_sig(c, open);
     while (i < close) {
-        if (tok(c, i)->depth != depth) {
+        /* A statement starts at a significant token: a doc comment before a
+         * function is not the function. */
+        if (tok(c, i)->depth != depth || !lex_tok_significant(tok(c, i))) {
             i++;
             continue;
         }
