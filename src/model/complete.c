@@ -145,6 +145,11 @@ static size_t py_block_kw(const struct view *v, size_t first)
 /* Brace languages: the first token of the statement holding token `last`,
  * which sits at bracket depth `depth` (after the opener `open`, or from the
  * start when open is SIZE_MAX). */
+/*
+ * These walks see only the tokens at one depth: a nested group is jumped
+ * over from one bracket to its pair, so closing N nested levels costs the
+ * tokens at each level, not N times the whole text.
+ */
 static size_t stmt_first(const struct view *v, size_t last, int depth, size_t open)
 {
     size_t i = last;
@@ -157,16 +162,32 @@ static size_t stmt_first(const struct view *v, size_t last, int depth, size_t op
             return i;
         if (t->depth == depth && (lex_tok_is(t, v->src, ";") || lex_tok_is(t, v->src, "}")))
             return i;
+        /* A closer at this depth: continue from its opener. */
+        if (t->depth == depth && t->pair != SIZE_MAX && t->pair < p)
+            p = t->pair;
         i = p;
     }
+}
+
+/* The next token after i at the same depth, jumping over a group opened at i. */
+static size_t skip_group(const struct view *v, size_t i)
+{
+    const struct lex_tok *t = &v->lx->toks[i];
+    if (t->pair != SIZE_MAX && t->pair > i)
+        return t->pair;
+    return i;
 }
 
 /* The first token at `depth` in [a, b] that is `text`, or SIZE_MAX. */
 static size_t find_in(const struct view *v, size_t a, size_t b, int depth, const char *text)
 {
-    for (size_t i = a; i <= b && i < v->lx->ntoks; i++)
-        if (v->lx->toks[i].depth == depth && is(v, i, text))
+    for (size_t i = a; i <= b && i < v->lx->ntoks; i++) {
+        if (v->lx->toks[i].depth != depth)
+            continue;
+        if (is(v, i, text))
             return i;
+        i = skip_group(v, i);
+    }
     return SIZE_MAX;
 }
 
@@ -174,8 +195,12 @@ static size_t find_in(const struct view *v, size_t a, size_t b, int depth, const
 static size_t find_kw(const struct view *v, size_t a, size_t b, int depth, const char *kw)
 {
     for (size_t i = a; i <= b && i < v->lx->ntoks; i++) {
-        if (v->lx->toks[i].depth != depth || !is(v, i, kw))
+        if (v->lx->toks[i].depth != depth)
             continue;
+        if (!is(v, i, kw)) {
+            i = skip_group(v, i);
+            continue;
+        }
         size_t p = prev_sig(v, i);
         if (p == SIZE_MAX || !(is(v, p, ".") || is(v, p, "?.")))
             return i;
@@ -245,8 +270,11 @@ static const char *dangling(const struct view *v, size_t last, char top)
 /* ------------------------------------------------------------------------ */
 
 struct edit {
-    struct sk_buf *b;        /* the text being completed; not owned */
+    struct sk_buf *b;          /* the text being completed; not owned */
     struct complete_stats *st; /* counters; not owned */
+    bool fixes;                /* statement fixes and operands still allowed */
+    bool closed_bracket;       /* the step appended only the innermost bracket's closer,
+                                  as its last byte */
 };
 
 static int append(struct edit *e, const char *s, int *counter)
@@ -471,28 +499,65 @@ static int close_step(const struct view *v, struct edit *e)
         break;
     }
     char top = lx->nopen ? lx->open[lx->nopen - 1].kind : 0;
-    if (top == '`')
-        return append(e, lx->eof_backslash ? "\\`" : "`", &e->st->literals);
+    if (top == '`') {
+        if (lx->eof_backslash)
+            return append(e, "\\`", &e->st->literals);
+        e->closed_bracket = true;
+        return append(e, "`", &e->st->literals);
+    }
 
     size_t last = last_sig(v);
-    if (last != SIZE_MAX) {
+    if (last != SIZE_MAX && e->fixes) {
         const char *add = dangling(v, last, top);
         if (add)
             return append(e, add, is(v, last, "=>") ? &e->st->bodies : &e->st->placeholders);
     }
-    if (top == 0)
+    if (top == 0) {
+        if (!e->fixes)
+            return 0;
         return is_brace_lang(v->lang) ? brace_fix(v, e, SIZE_MAX, 0) : py_fix(v, e);
+    }
 
     size_t open = lx->open[lx->nopen - 1].tok;
+    e->closed_bracket = true;
     if (top == '{' && is_brace_lang(v->lang)) {
-        int ret = brace_fix(v, e, open, (int)lx->nopen);
-        if (ret != 0)
-            return ret;
+        if (e->fixes) {
+            int ret = brace_fix(v, e, open, (int)lx->nopen);
+            if (ret != 0) {
+                e->closed_bracket = false;
+                return ret;
+            }
+        }
         char ws[256];
         line_ws(v->src, lx->toks[open].start, ws, sizeof(ws));
         return append_line(e, ws, "}", &e->st->brackets);
     }
     return append(e, top == '(' ? ")" : top == '[' ? "]" : "}", &e->st->brackets);
+}
+
+/*
+ * The step only appended the closer of the innermost bracket: record it in
+ * the token view instead of tokenizing everything again. A closer after
+ * complete tokens cannot change how the text before it reads.
+ */
+static void close_in_place(struct lex *lx, const struct sk_buf *b)
+{
+    struct lex_open o = lx->open[--lx->nopen];
+    if (lx->ntoks == lx->cap) {
+        lx->cap = lx->cap ? lx->cap * 2 : 64;
+        lx->toks = xrealloc(lx->toks, lx->cap * sizeof(*lx->toks));
+    }
+    struct lex_tok *t = &lx->toks[lx->ntoks];
+    const struct lex_tok *prev = lx->ntoks ? &lx->toks[lx->ntoks - 1] : NULL;
+    t->kind = o.kind == '`' ? LEX_STRING : LEX_PUNCT;
+    t->start = b->len - 1;
+    t->len = 1;
+    t->line = prev ? prev->line : 1;
+    t->indent = prev ? prev->indent : 0;
+    t->depth = (int)lx->nopen;
+    t->pair = o.tok;
+    lx->toks[o.tok].pair = lx->ntoks;
+    lx->ntoks++;
 }
 
 int complete_close(const struct lang *lang, const char *code, size_t len, char **out,
@@ -508,25 +573,41 @@ int complete_close(const struct lang *lang, const char *code, size_t len, char *
     sk_buf_init(&b, len + COMPLETE_MAX_CLOSE_BYTES);
     if (sk_buf_append(&b, code, trimmed) < 0)
         return sk_err_msg(err, E2BIG, "code too large to complete");
-    /* Every step appends something; the bound only guards against a rule
-     * that would keep appending without completing anything. */
-    for (int step = 0; step < 4 * LEX_MAX_DEPTH + 16; step++) {
-        struct lex lx;
-        int ret = lex_run(lang, sk_buf_str(&b), b.len, &lx, err);
+    /*
+     * Every step appends something. A bracket's closer is recorded in place;
+     * anything else (a literal closed, an operand, a statement fix) is
+     * followed by tokenizing the text again, at most COMPLETE_MAX_RELEX
+     * times, after which only brackets are closed: the work stays linear in
+     * the size of the code whatever it holds. The step bound only guards
+     * against a rule that would keep appending.
+     */
+    struct lex lx;
+    int ret = lex_run(lang, sk_buf_str(&b), b.len, &lx, err);
+    if (ret < 0)
+        return ret;
+    int relex = 0;
+    for (int step = 0; step < 4 * LEX_MAX_DEPTH + 2 * COMPLETE_MAX_RELEX; step++) {
+        struct view v = {.lang = lang, .src = sk_buf_str(&b), .len = b.len, .lx = &lx};
+        struct edit e = {.b = &b, .st = st, .fixes = relex < COMPLETE_MAX_RELEX};
+        ret = close_step(&v, &e);
+        if (ret <= 0)
+            break;
+        if (e.closed_bracket) {
+            close_in_place(&lx, &b);
+            continue;
+        }
+        lex_close(&lx);
+        relex++;
+        ret = lex_run(lang, sk_buf_str(&b), b.len, &lx, err);
         if (ret < 0)
             return ret;
-        struct view v = {.lang = lang, .src = sk_buf_str(&b), .len = b.len, .lx = &lx};
-        struct edit e = {.b = &b, .st = st};
-        ret = close_step(&v, &e);
-        lex_close(&lx);
-        if (ret == -EMSGSIZE)
-            return sk_err_msg(err, E2BIG, "closing the code would add more than %d bytes",
-                              COMPLETE_MAX_CLOSE_BYTES);
-        if (ret < 0)
-            return sk_err_msg(err, -ret, "closing the code failed");
-        if (ret == 0)
-            break;
     }
+    lex_close(&lx);
+    if (ret == -EMSGSIZE)
+        return sk_err_msg(err, E2BIG, "closing the code would add more than %d bytes",
+                          COMPLETE_MAX_CLOSE_BYTES);
+    if (ret < 0)
+        return sk_err_msg(err, -ret, "closing the code failed");
     if (b.len == trimmed || st->brackets + st->literals + st->bodies + st->placeholders +
                                     st->other == 0) {
         /* Nothing was open (a newline after a final comment does not

@@ -35,6 +35,8 @@
 
 /* Bytes the closing step may add: plenty for LEX_MAX_DEPTH levels. */
 #define COMPLETE_MAX_CLOSE_BYTES (64 * 1024)
+/* Full re-tokenizations the closing step may do (see complete_close). */
+#define COMPLETE_MAX_RELEX 32
 /* Bytes the whole completion may add to the prefix. */
 #define COMPLETE_MAX_ADDED_BYTES (512 * 1024)
 

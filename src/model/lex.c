@@ -94,6 +94,7 @@ static size_t add(struct scan *sc, enum lex_kind kind, size_t start, size_t len,
     t->line = line;
     t->indent = sc->tok_indent;
     t->depth = (int)lx->nopen;
+    t->pair = SIZE_MAX;
     if (kind != LEX_COMMENT && kind != LEX_NEWLINE)
         sc->logical_toks++;
     return lx->ntoks++;
@@ -198,8 +199,11 @@ static int scan_template(struct scan *sc, struct sk_err *err)
         }
         if (c == '`') {
             sc->pos++;
-            add(sc, LEX_STRING, start, sc->pos - start, line);
-            sc->lx->nopen--;
+            struct lex *lx = sc->lx;
+            lx->nopen--;
+            size_t t = add(sc, LEX_STRING, start, sc->pos - start, line);
+            lx->toks[t].pair = lx->open[lx->nopen].tok;
+            lx->toks[lx->open[lx->nopen].tok].pair = t;
             return 0;
         }
         if (c == '$' && sc->pos + 1 < sc->len && sc->s[sc->pos + 1] == '{') {
@@ -347,12 +351,17 @@ static int scan_punct(struct scan *sc, struct sk_err *err)
     if (c == ')' || c == ']' || c == '}') {
         struct lex *lx = sc->lx;
         char want = c == ')' ? '(' : c == ']' ? '[' : '{';
+        size_t opener = SIZE_MAX;
         if (lx->nopen > 0 &&
             (lx->open[lx->nopen - 1].kind == want || (c == '}' && lx->open[lx->nopen - 1].kind == '$')))
-            lx->nopen--;
+            opener = lx->open[--lx->nopen].tok;
         else
             lx->unmatched++;
-        add(sc, LEX_PUNCT, sc->pos, 1, sc->line);
+        size_t t = add(sc, LEX_PUNCT, sc->pos, 1, sc->line);
+        if (opener != SIZE_MAX) {
+            lx->toks[t].pair = opener;
+            lx->toks[opener].pair = t;
+        }
         sc->pos++;
         return 0;
     }

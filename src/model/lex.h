@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/error.h"
 #include "lang/lang.h"
@@ -42,7 +43,9 @@ struct lex_tok {
     size_t len;         /* bytes */
     unsigned line;      /* 1-based line of the first byte */
     unsigned indent;    /* indentation (columns, tabs to 8) of the line the token starts on */
-    int depth;          /* brackets open before this token */
+    int depth;          /* brackets open before this token (an opener and its closer
+                           have the same depth) */
+    size_t pair;        /* brackets: index of the matching bracket; SIZE_MAX if none */
 };
 
 /* What the end of the source left open, innermost last. */

@@ -66,16 +66,11 @@ static size_t prev_sig(const struct ctx *c, size_t i)
 
 size_t sig_match(const struct lex *lx, const char *src, size_t open)
 {
-    int depth = lx->toks[open].depth;
-    for (size_t i = open + 1; i < lx->ntoks; i++) {
-        const struct lex_tok *t = &lx->toks[i];
-        if (t->depth == depth && t->kind == LEX_PUNCT && t->len == 1 &&
-            strchr(")]}", src[t->start]))
-            return i;
-        if (t->depth < depth)
-            break;
-    }
-    return lx->ntoks;
+    (void)src;
+    if (open >= lx->ntoks)
+        return lx->ntoks;
+    size_t pair = lx->toks[open].pair;
+    return pair != SIZE_MAX && pair > open ? pair : lx->ntoks;
 }
 
 void sig_key(const char *name, size_t len, char *key)

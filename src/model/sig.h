@@ -95,5 +95,5 @@ void sig_file_close(struct sig_file *f);
 void sig_key(const char *name, size_t len, char *key);
 
 /* Index of the token that closes the bracket opened at token `open`, or
- * lx->ntoks when it is never closed. */
+ * lx->ntoks when it is never closed. O(1): the tokenizer pairs brackets. */
 size_t sig_match(const struct lex *lx, const char *src, size_t open);
