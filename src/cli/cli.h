@@ -32,6 +32,7 @@ int cmd_complete(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_guard(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /*

@@ -21,6 +21,7 @@ static const struct cli_command commands[] = {
     {"run", "run code in the sandbox", cmd_run},
     {"guard", "score a prompt for injection", cmd_guard},
     {"audit", "inspect the audit log", cmd_audit},
+    {"catalog", "look into the offline model's snippet catalogue", cmd_catalog},
     {"version", "print the version", cmd_version},
 };
 

@@ -1,0 +1,20 @@
+// title: Merge sort
+// description: Sort an array with merge sort, splitting it in halves and merging the sorted halves; stable and O(n log n).
+// keywords: merge, sort, sorting, mergesort, stable, divide, conquer, halves, recursive, array, list
+
+function mergeSort(items) {
+  if (items.length <= 1) return [...items];
+  const mid = Math.floor(items.length / 2);
+  const left = mergeSort(items.slice(0, mid));
+  const right = mergeSort(items.slice(mid));
+  const merged = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    if (left[i] <= right[j]) merged.push(left[i++]);
+    else merged.push(right[j++]);
+  }
+  return merged.concat(left.slice(i), right.slice(j));
+}
+
+console.log(mergeSort([38, 27, 43, 3, 9, 82, 10]));

@@ -1,0 +1,35 @@
+// title: Roman numerals
+// description: Convert an integer to Roman numerals and a Roman numeral back to an integer.
+// keywords: roman, numeral, numerals, convert, conversion, integer, number, to, from, parse
+
+function toRoman(n) {
+  if (!Number.isInteger(n) || n < 1 || n > 3999) throw new RangeError("n must be 1..3999");
+  const table = [
+    [1000, "M"], [900, "CM"], [500, "D"], [400, "CD"], [100, "C"], [90, "XC"],
+    [50, "L"], [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"],
+  ];
+  let out = "";
+  for (const [value, symbol] of table) {
+    while (n >= value) {
+      out += symbol;
+      n -= value;
+    }
+  }
+  return out;
+}
+
+function fromRoman(s) {
+  const digits = new Map([["I", 1], ["V", 5], ["X", 10], ["L", 50], ["C", 100], ["D", 500], ["M", 1000]]);
+  let total = 0;
+  const upper = s.toUpperCase();
+  for (let i = 0; i < upper.length; i++) {
+    const v = digits.get(upper[i]);
+    const next = i + 1 < upper.length ? digits.get(upper[i + 1]) : 0;
+    total += next > v ? -v : v;
+  }
+  return total;
+}
+
+for (const n of [4, 9, 14, 1994, 2024]) {
+  console.log(n, toRoman(n), fromRoman(toRoman(n)));
+}

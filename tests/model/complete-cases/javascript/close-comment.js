@@ -1,0 +1,2 @@
+// expect: close
+let x = 1; /* unfinished comment

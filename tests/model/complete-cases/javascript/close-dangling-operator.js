@@ -1,0 +1,2 @@
+// expect: close
+const y = 2 *

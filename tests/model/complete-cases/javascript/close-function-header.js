@@ -1,0 +1,2 @@
+// expect: close
+function foo(a, b

@@ -1,0 +1,2 @@
+// expect: close
+if (x > 1)

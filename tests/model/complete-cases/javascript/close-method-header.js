@@ -1,0 +1,3 @@
+// expect: close
+class A {
+  foo(x)

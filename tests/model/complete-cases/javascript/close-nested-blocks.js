@@ -1,0 +1,4 @@
+// expect: close
+items.forEach((item) => {
+  if (item.ok) {
+    count += item.n

@@ -1,0 +1,2 @@
+// expect: close
+const o = { a: 1, b: [2, 3

@@ -1,0 +1,3 @@
+// expect: close
+switch (k) {
+  case 1:

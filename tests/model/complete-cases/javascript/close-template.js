@@ -1,0 +1,2 @@
+// expect: close
+const greeting = `hello ${name

@@ -1,0 +1,3 @@
+// expect: close
+try {
+  run();

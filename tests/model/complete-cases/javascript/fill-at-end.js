@@ -1,0 +1,2 @@
+// expect: fill debounce
+function debounce(fn, waitMs) {

@@ -1,0 +1,5 @@
+// expect: fill reverse-string
+// output: cba
+function reverseString(str) {
+}
+console.log(reverseString("abc"));

@@ -1,0 +1,4 @@
+// expect: none
+function reverseString(a, b) {
+  return a;
+}

@@ -1,0 +1,3 @@
+# expect: close
+x = 1  # a comment without a newline
+y = (x

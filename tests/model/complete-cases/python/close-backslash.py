@@ -1,0 +1,2 @@
+# expect: close
+s = "it ends in a backslash \

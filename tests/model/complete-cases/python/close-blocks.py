@@ -1,0 +1,3 @@
+# expect: close
+for i in range(3):
+    if i > 1:

@@ -1,0 +1,2 @@
+# expect: close
+data = {"a": [1, 2, (3,

@@ -1,0 +1,2 @@
+# expect: close
+total = price * qty +

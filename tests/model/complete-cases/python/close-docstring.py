@@ -1,0 +1,3 @@
+# expect: close
+def describe():
+    """Describe the thing

@@ -1,0 +1,4 @@
+# expect: close
+if ready:
+    go()
+else

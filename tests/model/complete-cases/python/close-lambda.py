@@ -1,0 +1,3 @@
+# expect: close
+value = compute(
+    lambda x:

@@ -1,0 +1,2 @@
+# expect: close
+print("hello

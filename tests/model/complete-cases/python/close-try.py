@@ -1,0 +1,4 @@
+# expect: close
+def load(path):
+    try:
+        x = 1

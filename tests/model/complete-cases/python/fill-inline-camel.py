@@ -1,0 +1,5 @@
+# expect: fill reverse-string
+# output: yx
+def reverseString(s): ...
+
+print(reverseString("xy"))

@@ -1,0 +1,3 @@
+# expect: fill fibonacci
+def fibonacci(n):
+    """The nth Fibonacci number, my way."""

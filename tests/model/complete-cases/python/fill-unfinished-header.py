@@ -1,0 +1,2 @@
+# expect: fill gcd-lcm
+def gcd(a, b)

@@ -1,0 +1,3 @@
+# expect: none
+def reverse_words(reversed):
+    pass

@@ -1,0 +1,3 @@
+# expect: none
+def reverse_string(a, b):
+    pass

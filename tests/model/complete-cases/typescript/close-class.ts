@@ -1,0 +1,5 @@
+// expect: close
+class Box<T> {
+  constructor(private value: T) {}
+  get(): T {
+    return this.value

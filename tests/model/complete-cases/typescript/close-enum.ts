@@ -1,0 +1,2 @@
+// expect: close
+enum Color { Red, Green

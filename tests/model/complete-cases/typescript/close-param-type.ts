@@ -1,0 +1,2 @@
+// expect: close
+function area(w: number, h:

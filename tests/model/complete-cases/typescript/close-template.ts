@@ -1,0 +1,2 @@
+// expect: close
+const msg = `total: ${items.map((i) => i.price

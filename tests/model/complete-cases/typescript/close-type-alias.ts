@@ -1,0 +1,2 @@
+// expect: close
+type Id =

@@ -1,0 +1,4 @@
+// expect: none
+export function id<T>(x: T): T {
+  return x;
+}
