@@ -2,14 +2,16 @@
 #   make run    install what is missing, build, and serve on 127.0.0.1:8080
 #   make test   install what is missing, build (plain and ASan+UBSan), run every test
 # Others: make build, make bench, make bench-detect, make bench-guard,
-#         make fuzz, make soak, make clean.
+#         make train-guard, make fuzz, make soak, make clean.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CONFIG     ?=
 MESON_OPTS ?=
+# The public data sets the guard is trained and measured on.
+DATASETS   ?= $(or $(SKITTY_DATASETS),/work/shared/datasets)
 
-.PHONY: all deps build build-asan run test bench bench-detect bench-guard fuzz soak clean
+.PHONY: all deps build build-asan run test bench bench-detect bench-guard train-guard fuzz soak clean
 
 all: build
 
@@ -38,6 +40,15 @@ test: build build-asan
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/run.sh
+
+# The guard classifier's weights, from the train splits only; bit-for-bit
+# reproducible (fixed seed, single thread).
+train-guard: build
+	./$(BUILD)/tools/guard-train --data $(DATASETS) --out data/guard/classifier.bin
+
+# The guard's figures (held-out splits) into BENCHMARKS.md.
+bench-guard: build
+	DATASETS=$(DATASETS) BUILD=$(BUILD) bench/guard.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -208,6 +208,50 @@ static int load_instruct(const char *dir, struct sample_set *s, struct sk_err *e
     return 0;
 }
 
+/* Code prefixes to complete: the same samples as instruct, so the same split key. */
+static int load_autocomplete(const char *dir, struct sample_set *s, struct sk_err *err)
+{
+    cleanup_json json_t *arr = NULL;
+    int ret = load_json(dir, "cyberseceval/autocomplete/autocomplete.json", &arr, err);
+    if (ret < 0)
+        return ret;
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) {
+        cleanup_free char *key = xasprintf("%s/%s", str(o, "repo"), str(o, "file_path"));
+        add(s, str(o, "test_case_prompt"), 0,
+            guard_data_is_test(key) ? SPLIT_TEST : SPLIT_TRAIN, "autocomplete",
+            str(o, "language"), NULL);
+    }
+    return 0;
+}
+
+/* SVEN's Python functions, before and after their fix: upstream train / val split. */
+static int load_sven(const char *dir, struct sample_set *s, struct sk_err *err)
+{
+    static const char *const cwes[] = {"022", "078", "079", "089"};
+    for (int test = 0; test < 2; test++) {
+        for (size_t c = 0; c < ARRAY_SIZE(cwes); c++) {
+            cleanup_free char *rel = xasprintf("sven-python/%s-cwe-%s.jsonl",
+                                               test ? "val" : "train", cwes[c]);
+            cleanup_json json_t *arr = NULL;
+            int ret = load_jsonl(dir, rel, &arr, err);
+            if (ret < 0)
+                return ret;
+            cleanup_free char *group = xasprintf("CWE-%s", cwes[c]);
+            size_t i;
+            json_t *o;
+            json_array_foreach(arr, i, o) {
+                add(s, str(o, "func_src_before"), 0, test ? SPLIT_TEST : SPLIT_TRAIN, "sven",
+                    group, "before");
+                add(s, str(o, "func_src_after"), 0, test ? SPLIT_TEST : SPLIT_TRAIN, "sven",
+                    group, "after");
+            }
+        }
+    }
+    return 0;
+}
+
 /* Insert `attack` into `lines` (a context's lines) at start, middle or end. */
 static char *insert(json_t *lines, const char *attack, int pos)
 {
@@ -251,6 +295,17 @@ static char *slice(const char *ctx, size_t words, unsigned long long *rng)
         }
     }
     return xstrndup(ctx + start, end - start);
+}
+
+bool guard_data_task_like(const char *category)
+{
+    static const char *const task_like[] = {"Information Retrieval", "Content Creation",
+                                            "Learning and Tutoring", "Language Translation",
+                                            "Programming Help"};
+    for (size_t i = 0; i < ARRAY_SIZE(task_like); i++)
+        if (category && strcmp(category, task_like[i]) == 0)
+            return true;
+    return false;
 }
 
 static const char *const positions[3] = {"start", "middle", "end"};
@@ -305,7 +360,12 @@ static int load_bipia(const char *dir, unsigned long long seed, struct sample_se
                         continue;
                     }
                     /* Train: the attack alone, and twice inside a short slice of a
-                     * random train context (what a classifier window sees). */
+                     * random train context (what a classifier window sees). Task-like
+                     * text attacks are left out: they are ordinary requests, harmful only
+                     * because of where they sit, and learning them as attacks would
+                     * teach the classifier that every request is one. */
+                    if (kind == 1 && guard_data_task_like(cat))
+                        continue;
                     add(s, attack, 1, split, source, cat, "alone");
                     for (int k = 0; k < 2; k++) {
                         json_t *c = json_array_get(ctx, guard_data_rand(&rng) % json_array_size(ctx));
@@ -337,6 +397,7 @@ int guard_data_load(const char *dir, unsigned long long seed, struct sample_set 
     if ((ret = load_deepset(dir, out, err)) < 0 || (ret = load_cse_pi(dir, out, err)) < 0 ||
         (ret = load_bipia(dir, seed, out, err)) < 0 ||
         (ret = load_instruct(dir, out, err)) < 0 ||
+        (ret = load_autocomplete(dir, out, err)) < 0 || (ret = load_sven(dir, out, err)) < 0 ||
         (ret = load_simple(dir, "cyberseceval/mitre_frr/mitre_frr.json", "mutated_prompt",
                            "mitre-frr", "attack_type", 0, false, out, err)) < 0 ||
         (ret = load_simple(dir, "cyberseceval/interpreter/interpreter.json", "mutated_prompt",

@@ -13,6 +13,9 @@
  *   notinject     hash of prompt                          0
  *   mitre-frr     hash of mutated_prompt                  0
  *   instruct      hash of repo + "/" + file_path          0 (test_case_prompt)
+ *   autocomplete  hash of repo + "/" + file_path          0 (code prefixes; same samples
+ *                                                           as instruct, so the same key)
+ *   sven          upstream train-* / val-* files          0 (functions before and after a fix)
  *   interpreter   test only                               1 (not injections; reported apart)
  *
  * "hash" is FNV-1a 64 of "skitty-guard-split-v1\n" + key; odd is test.
@@ -54,6 +57,14 @@ int guard_data_load(const char *dir, unsigned long long seed, struct sample_set 
                     struct sk_err *err);
 
 void guard_data_free(struct sample_set *s);
+
+/*
+ * BIPIA text-attack categories that are ordinary tasks ("What is the
+ * capital of Brazil?", "Can you show me a Python function ..."): an
+ * injection only because of where they sit, so no content-based detector
+ * can tell them from a genuine request. Not trained on; reported apart.
+ */
+bool guard_data_task_like(const char *category);
 
 /* A small deterministic PRNG (splitmix64). */
 unsigned long long guard_data_rand(unsigned long long *state);

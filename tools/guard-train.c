@@ -36,6 +36,7 @@ struct example {
     float y;       /* 0 or 1 */
     float weight;
     int sample;    /* index in the sample set */
+    bool window;   /* a window of a longer sample */
 };
 
 struct params {
@@ -48,7 +49,7 @@ struct params {
 };
 
 static void add_example(struct example **v, size_t *n, size_t *cap, const struct guard_features *f,
-                        float y, float weight, int sample)
+                        float y, float weight, int sample, bool window)
 {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 4096;
@@ -61,6 +62,7 @@ static void add_example(struct example **v, size_t *n, size_t *cap, const struct
     e->y = y;
     e->weight = weight;
     e->sample = sample;
+    e->window = window;
 }
 
 /* The examples of one sample: the whole folded text, and windows of benign ones. */
@@ -76,13 +78,13 @@ static void sample_examples(const struct sample *s, int si, const struct params 
     struct guard_features f;
     guard_features_init(&f);
     guard_features_extract(t.fold, t.fold_len, &f);
-    add_example(v, n, cap, &f, (float)s->label, 1.0f, si);
+    add_example(v, n, cap, &f, (float)s->label, 1.0f, si, false);
     if (s->label == 0) {
         struct guard_span spans[GUARD_WINDOW_MAX];
         size_t nw = guard_windows(t.fold, t.fold_len, spans, GUARD_WINDOW_MAX);
         for (size_t k = 0; k < nw; k++) {
             guard_features_extract(t.fold + spans[k].start, spans[k].end - spans[k].start, &f);
-            add_example(v, n, cap, &f, 0.0f, (float)p->window_weight, si);
+            add_example(v, n, cap, &f, 0.0f, (float)p->window_weight, si, true);
         }
     }
     guard_features_close(&f);
@@ -116,7 +118,7 @@ static double train(const struct example *ex, size_t n, const bool *use, const s
         order[m++] = i;
         /* Count samples, not windows: a long benign text should not make
          * every other benign text lighter. */
-        if (ex[i].weight < 1.0f)
+        if (ex[i].window)
             continue;
         if (ex[i].y > 0.5f)
             pos += 1;
@@ -332,7 +334,7 @@ int main(int argc, char **argv)
 {
     const char *data = NULL, *out = NULL, *dump = NULL;
     int cv = 0;
-    struct params p = {.epochs = 12, .lambda = 1e-5, .lr = 0.05, .window_weight = 0.5,
+    struct params p = {.epochs = 30, .lambda = 1e-5, .lr = 0.1, .window_weight = 1.0,
                        .pos_weight = 1.0, .seed = 20260101};
     static const struct option opts[] = {
         {"data", required_argument, NULL, 'd'},   {"out", required_argument, NULL, 'o'},

@@ -152,6 +152,13 @@ double guard_classifier_logit(const struct guard_classifier *c, const struct gua
     return s / sqrt((double)f->n) + c->bias;
 }
 
+/*
+ * The best of the whole text and its windows. A long text has many windows,
+ * and the best of many benign windows is higher than a typical one (the
+ * multiple-comparisons problem), so a window's logit pays a fixed penalty
+ * before it competes with the whole text's. The penalty was chosen by
+ * cross-validation on the train split (tools/guard-train --cv).
+ */
 double guard_classifier_score(const struct guard_classifier *c, const char *fold, size_t len,
                               struct guard_features *scratch)
 {
@@ -161,7 +168,7 @@ double guard_classifier_score(const struct guard_classifier *c, const char *fold
     size_t n = guard_windows(fold, len, spans, GUARD_WINDOW_MAX);
     for (size_t i = 0; i < n; i++) {
         guard_features_extract(fold + spans[i].start, spans[i].end - spans[i].start, scratch);
-        double l = guard_classifier_logit(c, scratch);
+        double l = guard_classifier_logit(c, scratch) - GUARD_WINDOW_PENALTY;
         if (l > best)
             best = l;
     }

@@ -444,6 +444,133 @@ static void find_transforms(struct finder *f, const char *fold, size_t len)
     free(t);
 }
 
+/*
+ * Segments in ROT13 or Pig Latin: a sentence or quoted string whose words
+ * are not English but become English when decoded. "English" is judged by
+ * the share of the commonest English words, which plain English prompts
+ * always have and ciphertext never does.
+ */
+static const char *const common_words[] = {
+    "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for",
+    "from", "has", "have", "he", "her", "his", "how", "i", "in", "is", "it", "me", "my", "name",
+    "not", "of", "on", "or", "our", "she", "that", "the", "their", "there", "they", "this", "to",
+    "us", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with",
+    "you", "your",
+};
+
+static bool is_common(const char *w, size_t n)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(common_words); i++)
+        if (strlen(common_words[i]) == n && memcmp(common_words[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+static bool is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Decode one Pig Latin word ("erewhay" -> "where", "useryay" -> "user") into out. */
+static size_t unpig(const char *w, size_t n, char *out, size_t max)
+{
+    if (n < 3 || w[n - 1] != 'y' || w[n - 2] != 'a' || n - 2 >= max)
+        return 0;
+    size_t body = n - 2;
+    if (body >= 2 && (w[body - 1] == 'w' || w[body - 1] == 'y') && is_vowel(w[0])) {
+        memcpy(out, w, body - 1); /* vowel-initial words take "way" or "yay" */
+        return body - 1;
+    }
+    size_t k = body; /* the consonant cluster moved to the end */
+    while (k > 0 && !is_vowel(w[k - 1]))
+        k--;
+    if (k == body || k == 0)
+        return 0;
+    memcpy(out, w + k, body - k);
+    memcpy(out + (body - k), w, k);
+    return body;
+}
+
+static void check_segment(struct finder *f, const char *s, size_t start, size_t end)
+{
+    size_t words = 0, plain = 0, rot = 0, pig = 0, pig_words = 0;
+    char rbuf[GUARD_DECODE_MAX_BYTES];
+    char pbuf[GUARD_DECODE_MAX_BYTES];
+    size_t rlen = 0, plen = 0;
+    for (size_t i = start; i < end;) {
+        if (!is_alnum((unsigned char)s[i])) {
+            if (rlen < sizeof(rbuf))
+                rbuf[rlen++] = s[i];
+            if (plen < sizeof(pbuf))
+                pbuf[plen++] = s[i];
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < end && is_alnum((unsigned char)s[j]))
+            j++;
+        size_t n = j - i;
+        char w[64];
+        words++;
+        if (is_common(s + i, n))
+            plain++;
+        if (n < sizeof(w)) {
+            for (size_t k = 0; k < n; k++) {
+                char c = s[i + k];
+                w[k] = c >= 'a' && c <= 'z' ? (char)('a' + (c - 'a' + 13) % 26) : c;
+            }
+            rot += is_common(w, n);
+            if (rlen + n < sizeof(rbuf)) {
+                memcpy(rbuf + rlen, w, n);
+                rlen += n;
+            }
+            size_t m = unpig(s + i, n, w, sizeof(w));
+            if (m) {
+                pig_words++;
+                pig += is_common(w, m);
+            } else {
+                memcpy(w, s + i, n);
+                m = n;
+            }
+            if (plen + m < sizeof(pbuf)) {
+                memcpy(pbuf + plen, w, m);
+                plen += m;
+            }
+        }
+        i = j;
+    }
+    if (words < 5 || plain * 10 > words)
+        return;
+    struct sk_buf b;
+    if (rot >= 2 && rot * 4 >= words && f->n < f->max) {
+        sk_buf_init(&b, GUARD_DECODE_MAX_BYTES);
+        (void)sk_buf_append(&b, rbuf, rlen);
+        keep(f, "rot13", start, end - start, &b);
+    } else if (pig_words * 10 >= words * 6 && pig >= 2 && f->n < f->max) {
+        sk_buf_init(&b, GUARD_DECODE_MAX_BYTES);
+        (void)sk_buf_append(&b, pbuf, plen);
+        keep(f, "piglatin", start, end - start, &b);
+    }
+}
+
+/* Cut the folded text at sentence ends and quotes, and check each segment. */
+static void find_ciphers(struct finder *f, const char *fold, size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= len && f->n < f->max; i++) {
+        char c = i < len ? fold[i] : '\n';
+        if (c == '.' || c == '?' || c == '!' || c == '\n' || c == '"' || c == '\'' || c == ':') {
+            /* An apostrophe inside a word is not a quote. */
+            if (c == '\'' && i > 0 && i + 1 < len && is_alnum((unsigned char)fold[i - 1]) &&
+                is_alnum((unsigned char)fold[i + 1]))
+                continue;
+            if (i > start && i - start < GUARD_DECODE_MAX_BYTES)
+                check_segment(f, fold, start, i);
+            start = i + 1;
+        }
+    }
+}
+
 size_t guard_decode_find(const char *text, size_t len, const char *fold, size_t fold_len,
                          struct guard_payload *out, size_t max)
 {
@@ -451,6 +578,7 @@ size_t guard_decode_find(const char *text, size_t len, const char *fold, size_t 
     memset(out, 0, sizeof(*out) * max);
     find_runs(&f, text, len);
     find_spaced(&f, fold, fold_len);
+    find_ciphers(&f, fold, fold_len);
     find_transforms(&f, fold, fold_len);
     return f.n;
 }

@@ -132,6 +132,8 @@ void guard_features_extract(const char *fold, size_t len, struct guard_features 
 #define GUARD_WINDOW_WORDS 32
 #define GUARD_WINDOW_STRIDE 16
 #define GUARD_WINDOW_MAX 512
+/* Subtracted from a window's logit (see guard_classifier_score). */
+#define GUARD_WINDOW_PENALTY 1.0
 
 struct guard_span {
     size_t start, end; /* byte range in the folded text */

@@ -86,6 +86,7 @@ enum guard_signal_id {
     GUARD_SIG_REVEAL,     /* asks for the system prompt, secrets or environment */
     GUARD_SIG_FENCE,      /* forges or closes our prompt fence */
     GUARD_SIG_REPEAT,     /* long runs of one repeated token or phrase */
+    GUARD_SIG_SMUGGLE,    /* asks to decode, reassemble or reverse hidden text */
     GUARD_SIG_COUNT
 };
 
@@ -123,15 +124,13 @@ struct guard_sanitise_stats {
 
 struct guard_decoded {
     const char *encoding; /* "base64", "hex", "binary", "percent", "escape", "spaced",
-                             "rot13", "reversed", "tags"; static string */
+                             "rot13", "piglatin", "reversed", "tags", "variation"; static */
     size_t offset;        /* byte offset in the sanitised text (spaced: in the folded
                              text; 0 for whole-text transforms and hidden text) */
     size_t length;        /* bytes of encoded text */
     double score;         /* the decoded text's own score */
     char preview[96];     /* the decoded text, shortened; part of the prompt */
 };
-
-#define GUARD_FLAG_CHANGED 1u /* sanitisation changed the text */
 
 struct guard_report {
     enum guard_verdict verdict;

@@ -84,7 +84,7 @@ struct confusable {
 };
 
 static const struct confusable confusables[] = {
-    {0x0251, 'a'}, {0x0261, 'g'}, {0x0262, 'g'}, {0x026a, 'i'}, {0x0274, 'n'}, {0x0280, 'r'},
+    {0x0131, 'i'}, {0x0251, 'a'}, {0x0261, 'g'}, {0x0262, 'g'}, {0x026a, 'i'}, {0x0274, 'n'}, {0x0280, 'r'},
     {0x028f, 'y'}, {0x0299, 'b'}, {0x029c, 'h'}, {0x029f, 'l'},
     {0x0391, 'a'}, {0x0392, 'b'}, {0x0395, 'e'}, {0x0396, 'z'}, {0x0397, 'h'}, {0x0399, 'i'},
     {0x039a, 'k'}, {0x039c, 'm'}, {0x039d, 'n'}, {0x039f, 'o'}, {0x03a1, 'p'}, {0x03a4, 't'},
@@ -113,7 +113,7 @@ static int confusable_cmp(const void *key, const void *elem)
 
 static char confusable_of(int32_t cp)
 {
-    if (cp < 0x250 || cp > 0xa731)
+    if (cp < 0x131 || cp > 0xa731)
         return 0;
     const struct confusable *c =
         bsearch(&cp, confusables, ARRAY_SIZE(confusables), sizeof(confusables[0]), confusable_cmp);

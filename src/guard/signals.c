@@ -76,7 +76,8 @@ static const struct word_class classes[] = {
     {W_VSTRONG, "ignore ignoring disregard disregarding forget forgetting ignoriere ignorieren "
                 "ignorier vergiss vergessen vergesse missachte missachten olvida olvide olvidar "
                 "ignora ignorar ignorad oubliez oublie oublier ignorez ignorer dimentica "
-                "dimenticate ignorate esqueca esquece esquecer"},
+                "dimenticate ignorate esqueca esquece esquecer игнорируй игнорируйте игнорировать "
+                "забудь забудьте проигнорируй проигнорируйте yoksay unut abaikan lupakan"},
     {W_VWEAK, "override overriding bypass skip neglect overlook omit discard abandon dismiss drop "
               "disobey abandone verwirf verwerfe"},
     {W_NEG, "not don't dont stop never longer nicht no ne"},
@@ -85,14 +86,17 @@ static const struct word_class classes[] = {
               "old existing prev vorherigen vorherige bisherigen bisherige obigen obige "
               "vorangehenden vorangegangenen vorigen deine deinen ihre anteriores anterior "
               "previas precedentes precedenti precedente anteriori tus vos tes"},
-    {W_QALL, "all any every alle allen todas todos toutes tous tutte tutti"},
+    {W_QALL, "all any every alle allen todas todos toutes tous tutte tutti все всё semua tum "
+             "tumu"},
     {W_OINSTR, "instructions instruction directives directive prompt prompts guidelines "
                "programming guardrails safeguards anweisungen anweisung instruktionen "
-               "instrucciones consignes istruzioni instrucoes directivas directrices"},
+               "instrucciones consignes istruzioni instrucoes directivas directrices инструкции "
+               "указания talimatlari talimatlar instruksi petunjuk"},
     {W_OMED, "rules commands orders tasks assignments context information constraints "
              "restrictions messages conversation directions aufgaben auftrage befehle regeln "
-             "informationen angaben reglas regles regole tareas taches compiti ordenes"},
-    {W_OALL, "everything alles todo tout tutto tudo anything"},
+             "informationen angaben reglas regles regole tareas taches compiti ordenes articles "
+             "documents ausfuhrungen команды правила komutlari perintah"},
+    {W_OALL, "everything alles todo tout tutto tudo anything всё все"},
     {W_TAIL, "before above said told earlier previously davor vorher zuvor antes avant prima"},
     {W_VOID, "void null cancelled canceled invalid obsolete revoked overridden superseded "
              "replaced ungultig aufgehoben"},
@@ -190,6 +194,68 @@ static const struct phrase phrases[] = {
     {GUARD_SIG_PERSONA, 0.40, "nun folgen neue"},
     {GUARD_SIG_PERSONA, 0.35, "eres ahora"},
     {GUARD_SIG_PERSONA, 0.35, "tu es maintenant"},
+    {GUARD_SIG_PERSONA, 0.30, "pretend you can"},
+    {GUARD_SIG_PERSONA, 0.30, "role playing as"},
+    {GUARD_SIG_PERSONA, 0.35, "stell dir vor du bist"},
+    {GUARD_SIG_OVERRIDE, 0.85, "bo qua cac huong dan"},
+    {GUARD_SIG_OVERRIDE, 0.85, "bo qua moi huong dan"},
+    {GUARD_SIG_OVERRIDE, 0.50, "huong dan truoc do"},
+    {GUARD_SIG_OVERRIDE, 0.60, "huwag pansinin"},
+    {GUARD_SIG_OVERRIDE, 0.45, "leave all the previous"},
+    /* Asking the model to decode or reassemble what the prompt hides. */
+    {GUARD_SIG_SMUGGLE, 0.35, "tell me what it says"},
+    {GUARD_SIG_SMUGGLE, 0.30, "what does this say"},
+    {GUARD_SIG_SMUGGLE, 0.25, "decode this"},
+    {GUARD_SIG_SMUGGLE, 0.25, "decode the following"},
+    {GUARD_SIG_SMUGGLE, 0.20, "decipher"},
+    {GUARD_SIG_SMUGGLE, 0.20, "pig latin"},
+    {GUARD_SIG_SMUGGLE, 0.30, "interlace"},
+    {GUARD_SIG_SMUGGLE, 0.25, "in reverse order"},
+    {GUARD_SIG_SMUGGLE, 0.20, "morse code"},
+    {GUARD_SIG_SMUGGLE, 0.30, "concatenate the parts"},
+    {GUARD_SIG_SMUGGLE, 0.30, "combine the parts"},
+    /* "your password" in the languages the public sets translate into. */
+    {GUARD_SIG_REVEAL, 0.55, "sua senha"},
+    {GUARD_SIG_REVEAL, 0.55, "votre mot de passe"},
+    {GUARD_SIG_REVEAL, 0.55, "ton mot de passe"},
+    {GUARD_SIG_REVEAL, 0.55, "tu contrasena"},
+    {GUARD_SIG_REVEAL, 0.55, "la tua password"},
+    {GUARD_SIG_REVEAL, 0.55, "dein passwort"},
+    {GUARD_SIG_REVEAL, 0.55, "kata sandi anda"},
+    {GUARD_SIG_REVEAL, 0.55, "sifreniz"},
+};
+
+/*
+ * Phrases in scripts written without spaces or with marks the fold strips
+ * (Chinese, Japanese, Korean, Hindi, Bengali, Arabic, Thai), matched as
+ * substrings of the folded text; each is folded at start-up by the same
+ * code that folds prompts, so they match what a prompt folds to.
+ */
+static const struct phrase substrings[] = {
+    {GUARD_SIG_OVERRIDE, 0.85, "忽略之前"},   {GUARD_SIG_OVERRIDE, 0.85, "忽略以上"},
+    {GUARD_SIG_OVERRIDE, 0.85, "忽略上面"},   {GUARD_SIG_OVERRIDE, 0.85, "忽略所有"},
+    {GUARD_SIG_OVERRIDE, 0.85, "忽略先前"},   {GUARD_SIG_OVERRIDE, 0.85, "忽略前面"},
+    {GUARD_SIG_OVERRIDE, 0.85, "无视之前"},   {GUARD_SIG_OVERRIDE, 0.85, "无视所有"},
+    {GUARD_SIG_OVERRIDE, 0.85, "忘记之前"},   {GUARD_SIG_OVERRIDE, 0.85, "忘掉之前"},
+    {GUARD_SIG_OVERRIDE, 0.85, "指示を無視"}, {GUARD_SIG_OVERRIDE, 0.85, "命令を無視"},
+    {GUARD_SIG_OVERRIDE, 0.85, "指示は無視"}, {GUARD_SIG_OVERRIDE, 0.85, "指示を忘れ"},
+    {GUARD_SIG_OVERRIDE, 0.50, "以前の指示"}, {GUARD_SIG_OVERRIDE, 0.50, "前の指示"},
+    {GUARD_SIG_OVERRIDE, 0.85, "지시사항을 무시"}, {GUARD_SIG_OVERRIDE, 0.85, "지시를 무시"},
+    {GUARD_SIG_OVERRIDE, 0.85, "지침을 무시"}, {GUARD_SIG_OVERRIDE, 0.85, "명령을 무시"},
+    {GUARD_SIG_OVERRIDE, 0.50, "이전 지시"},  {GUARD_SIG_OVERRIDE, 0.50, "이전의 지시"},
+    {GUARD_SIG_OVERRIDE, 0.85, "निर्देशों की अनदेखी"}, {GUARD_SIG_OVERRIDE, 0.85, "निर्देशों को अनदेखा"},
+    {GUARD_SIG_OVERRIDE, 0.85, "निर्देशों को नजरअंदाज"}, {GUARD_SIG_OVERRIDE, 0.50, "पिछले निर्देश"},
+    {GUARD_SIG_OVERRIDE, 0.85, "নির্দেশাবলী উপেক্ষা"}, {GUARD_SIG_OVERRIDE, 0.85, "নির্দেশ উপেক্ষা"},
+    {GUARD_SIG_OVERRIDE, 0.50, "পূর্ববর্তী নির্দেশ"},
+    {GUARD_SIG_OVERRIDE, 0.85, "تجاهل التعليمات"}, {GUARD_SIG_OVERRIDE, 0.85, "تجاهل جميع"},
+    {GUARD_SIG_OVERRIDE, 0.85, "انس التعليمات"}, {GUARD_SIG_OVERRIDE, 0.50, "التعليمات السابقة"},
+    {GUARD_SIG_OVERRIDE, 0.85, "เพิกเฉยต่อคำสั่ง"}, {GUARD_SIG_OVERRIDE, 0.85, "ละเว้นคำสั่ง"},
+    {GUARD_SIG_OVERRIDE, 0.85, "ไม่สนใจคำสั่ง"}, {GUARD_SIG_OVERRIDE, 0.50, "คำสั่งก่อนหน้า"},
+    {GUARD_SIG_REVEAL, 0.45, "系统提示"},     {GUARD_SIG_REVEAL, 0.55, "你的密码"},
+    {GUARD_SIG_REVEAL, 0.55, "あなたのパスワード"}, {GUARD_SIG_REVEAL, 0.55, "너의 비밀번호"},
+    {GUARD_SIG_REVEAL, 0.55, "당신의 비밀번호"}, {GUARD_SIG_REVEAL, 0.55, "आपका पासवर्ड"},
+    {GUARD_SIG_REVEAL, 0.55, "твой пароль"},  {GUARD_SIG_REVEAL, 0.55, "ваш пароль"},
+    {GUARD_SIG_REVEAL, 0.55, "كلمة المرور الخاصة بك"},
 };
 
 /* ------------------------------------------------------------------ */
@@ -212,6 +278,7 @@ struct phrase_ids {
 static struct word *words;
 static size_t nwords;
 static struct phrase_ids phrase_ids[ARRAY_SIZE(phrases)];
+static char *substring_folded[ARRAY_SIZE(substrings)]; /* NULL if it folds to nothing */
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 static int word_cmp(const void *a, const void *b)
@@ -309,6 +376,14 @@ static void build_table(void)
     nwords = out;
     for (size_t i = 0; i < ARRAY_SIZE(phrases); i++)
         each_word(phrases[i].words, phrase_word, &phrase_ids[i]);
+    for (size_t i = 0; i < ARRAY_SIZE(substrings); i++) {
+        struct guard_text t;
+        struct sk_err err;
+        if (guard_sanitise(substrings[i].words, strlen(substrings[i].words), 4096, &t, &err) < 0)
+            abort(); /* our own list is valid UTF-8; a bug in this file */
+        substring_folded[i] = t.fold_len ? xstrndup(t.fold, t.fold_len) : NULL;
+        guard_text_close(&t);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -707,6 +782,26 @@ static void scan_phrases(struct scan *sc)
     }
 }
 
+/* The non-Latin phrase list; only texts with non-ASCII bytes can match it. */
+static void scan_substrings(struct scan *sc)
+{
+    bool ascii = true;
+    for (size_t i = 0; i < sc->len && ascii; i++)
+        ascii = (unsigned char)sc->s[i] < 0x80;
+    if (ascii)
+        return;
+    for (size_t i = 0; i < ARRAY_SIZE(substrings); i++) {
+        const char *needle = substring_folded[i];
+        if (!needle)
+            continue;
+        size_t n = strlen(needle);
+        const char *at = memmem(sc->s, sc->len, needle, n);
+        if (at)
+            hit(sc, substrings[i].sig, substrings[i].w, (size_t)(at - sc->s),
+                (size_t)(at - sc->s) + n);
+    }
+}
+
 static bool same_token(const struct scan *sc, size_t a, size_t b)
 {
     const struct token *x = &sc->t.v[a], *y = &sc->t.v[b];
@@ -823,8 +918,17 @@ static void scan_bytes(struct scan *sc)
     const char *s = sc->s;
     size_t len = sc->len;
     bool line_start = true;
+    unsigned qs = 0, as = 0;
+    size_t first_q = 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
+        /* "Q: ... A: ..." turns: a fake dialogue (few- and many-shot attacks). */
+        if ((c == 'q' || c == 'a') && i + 1 < len && s[i + 1] == ':' &&
+            (i == 0 || !ascii_word_byte((unsigned char)s[i - 1]))) {
+            if (c == 'q' && qs++ == 0)
+                first_q = i;
+            as += c == 'a';
+        }
         if (c == '<' || c == '[') {
             for (size_t t = 0; t < ARRAY_SIZE(template_tokens); t++) {
                 if (!starts_with(s, len, i, template_tokens[t]))
@@ -876,6 +980,8 @@ static void scan_bytes(struct scan *sc)
         }
         line_start = c == '\n';
     }
+    if (qs >= 3 && as >= 3)
+        hit(sc, GUARD_SIG_ROLE, 0.35, first_q, first_q + 2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -927,6 +1033,7 @@ void guard_signals_scan(const char *fold, size_t len, const struct guard_sanitis
     scan_override(&sc);
     scan_reveal(&sc);
     scan_phrases(&sc);
+    scan_substrings(&sc);
     scan_repeat(&sc);
     scan_bytes(&sc);
     if (st)
@@ -957,6 +1064,7 @@ const char *guard_signal_name(enum guard_signal_id id)
         [GUARD_SIG_ROLE] = "role_marker",    [GUARD_SIG_OVERRIDE] = "override",
         [GUARD_SIG_PERSONA] = "persona",     [GUARD_SIG_REVEAL] = "reveal",
         [GUARD_SIG_FENCE] = "fence",         [GUARD_SIG_REPEAT] = "repetition",
+        [GUARD_SIG_SMUGGLE] = "smuggling",
     };
     return (unsigned)id < GUARD_SIG_COUNT ? names[id] : "unknown";
 }
