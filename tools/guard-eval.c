@@ -87,6 +87,9 @@ static int run_latency(const struct guard *g, const struct sample_set *set, size
         double t0 = sk_now_ms();
         int ret = guard_check(g, t, strlen(t), &r, &err);
         ms[i] = sk_now_ms() - t0;
+        if (getenv("GUARD_EVAL_EACH") && i < made)
+            fprintf(stderr, "%8.3f ms  layers %.2f/%.2f/%.2f decoded %zu  %.60s\n", ms[i],
+                    r.layer_signals, r.layer_decoded, r.layer_classifier, r.ndecoded, t);
         if (ret < 0) {
             fprintf(stderr, "guard-eval: %s\n", err.msg);
             return 1;

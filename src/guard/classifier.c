@@ -159,16 +159,15 @@ double guard_classifier_logit(const struct guard_classifier *c, const struct gua
  * before it competes with the whole text's. The penalty was chosen by
  * cross-validation on the train split (tools/guard-train --cv).
  */
-double guard_classifier_score(const struct guard_classifier *c, const char *fold, size_t len,
-                              struct guard_features *scratch)
+double guard_classifier_score(const struct guard_classifier *c, const char *fold, size_t len)
 {
-    guard_features_extract(fold, len, scratch);
-    double best = guard_classifier_logit(c, scratch);
+    double best = guard_classifier_logit_text(c, fold, len);
     struct guard_span spans[GUARD_WINDOW_MAX];
     size_t n = guard_windows(fold, len, spans, GUARD_WINDOW_MAX);
     for (size_t i = 0; i < n; i++) {
-        guard_features_extract(fold + spans[i].start, spans[i].end - spans[i].start, scratch);
-        double l = guard_classifier_logit(c, scratch) - GUARD_WINDOW_PENALTY;
+        double l = guard_classifier_logit_text(c, fold + spans[i].start,
+                                               spans[i].end - spans[i].start) -
+                   GUARD_WINDOW_PENALTY;
         if (l > best)
             best = l;
     }

@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -244,12 +245,18 @@ static size_t binary_run(const unsigned char *s, size_t len, size_t i, struct sk
 /* A run of non-space bytes with at least MIN_PERCENT %HH escapes. */
 static size_t percent_run(const unsigned char *s, size_t len, size_t i, struct sk_buf *b)
 {
-    size_t j = i, escapes = 0;
-    while (j < len && s[j] > ' ' && s[j] < 0x7f) {
+    size_t end = i, escapes = 0;
+    while (end < len && s[end] > ' ' && s[end] < 0x7f) {
+        if (s[end] == '%' && end + 2 < len && hexval(s[end + 1]) >= 0 && hexval(s[end + 2]) >= 0)
+            escapes++;
+        end++;
+    }
+    if (escapes < MIN_PERCENT)
+        return 0;
+    for (size_t j = i; j < end;) {
         char c = (char)s[j];
         if (s[j] == '%' && j + 2 < len && hexval(s[j + 1]) >= 0 && hexval(s[j + 2]) >= 0) {
             c = (char)(hexval(s[j + 1]) * 16 + hexval(s[j + 2]));
-            escapes++;
             j += 3;
         } else {
             if (s[j] == '+')
@@ -259,7 +266,7 @@ static size_t percent_run(const unsigned char *s, size_t len, size_t i, struct s
         if (sk_buf_append(b, &c, 1) < 0)
             break;
     }
-    return escapes >= MIN_PERCENT ? j - i : 0;
+    return end - i;
 }
 
 /* \uXXXX (and \UXXXXXXXX) escapes in a row. */
@@ -405,9 +412,33 @@ static double phrase_strength(const char *s, size_t len)
  * the transformed text fires a phrase signal clearly stronger than the
  * plain text does, so ordinary prompts never produce a payload here.
  */
+/*
+ * Words an instruction hidden by ROT13 or reversal would almost surely
+ * contain, already transformed; a text with none of them is not worth
+ * transforming and scanning again.
+ */
+static const char *const rot13_needles[] = {"vtaber", "vafgehpgvba", "cerivbhf", "flfgrz",
+                                            "cnffjbeq", "frperg", "erirny", "sbetrg",
+                                            "qvfertneq", "cebzcg", "bireevqr"};
+static const char *const reversed_needles[] = {"erongi", "noitcurtsni", "suoiverp", "metsys",
+                                               "drowssap", "terces", "laever", "tegrof",
+                                               "dragersid", "tpmorp", "edirrevo"};
+
+static bool has_needle(const char *s, size_t len, const char *const *needles, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memmem(s, len, needles[i], strlen(needles[i])))
+            return true;
+    return false;
+}
+
 static void find_transforms(struct finder *f, const char *fold, size_t len)
 {
     if (len == 0 || len > GUARD_DECODE_MAX_BYTES * 4)
+        return;
+    bool rot = has_needle(fold, len, rot13_needles, ARRAY_SIZE(rot13_needles));
+    bool rev = has_needle(fold, len, reversed_needles, ARRAY_SIZE(reversed_needles));
+    if (!rot && !rev)
         return;
     double plain = phrase_strength(fold, len);
     char *t = xmalloc(len + 1);
@@ -417,7 +448,7 @@ static void find_transforms(struct finder *f, const char *fold, size_t len)
         t[i] = (char)(c >= 'a' && c <= 'z' ? 'a' + (c - 'a' + 13) % 26 : c);
     }
     t[len] = '\0';
-    if (f->n < f->max && phrase_strength(t, len) >= plain + 0.3) {
+    if (rot && f->n < f->max && phrase_strength(t, len) >= plain + 0.3) {
         struct sk_buf b;
         sk_buf_init(&b, GUARD_DECODE_MAX_BYTES);
         (void)sk_buf_append(&b, t, len < GUARD_DECODE_MAX_BYTES ? len : GUARD_DECODE_MAX_BYTES);
@@ -435,7 +466,7 @@ static void find_transforms(struct finder *f, const char *fold, size_t len)
         memcpy(t + o, fold + i, n);
         i += n;
     }
-    if (f->n < f->max && phrase_strength(t, len) >= plain + 0.3) {
+    if (rev && f->n < f->max && phrase_strength(t, len) >= plain + 0.3) {
         struct sk_buf b;
         sk_buf_init(&b, GUARD_DECODE_MAX_BYTES);
         (void)sk_buf_append(&b, t, len < GUARD_DECODE_MAX_BYTES ? len : GUARD_DECODE_MAX_BYTES);
@@ -458,12 +489,37 @@ static const char *const common_words[] = {
     "you", "your",
 };
 
-static bool is_common(const char *w, size_t n)
+/* A word of at most 8 bytes packed into an integer, for a fast lookup. */
+static uint64_t pack(const char *w, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | (unsigned char)w[i];
+    return v;
+}
+
+static uint64_t common_packed[ARRAY_SIZE(common_words)];
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void build_common(void)
 {
     for (size_t i = 0; i < ARRAY_SIZE(common_words); i++)
-        if (strlen(common_words[i]) == n && memcmp(common_words[i], w, n) == 0)
-            return true;
-    return false;
+        common_packed[i] = pack(common_words[i], strlen(common_words[i]));
+    qsort(common_packed, ARRAY_SIZE(common_packed), sizeof(uint64_t), cmp_u64);
+}
+
+static bool is_common(const char *w, size_t n)
+{
+    if (n == 0 || n > 5)
+        return false; /* the longest common word has five letters */
+    uint64_t v = pack(w, n);
+    return bsearch(&v, common_packed, ARRAY_SIZE(common_packed), sizeof(uint64_t), cmp_u64);
 }
 
 static bool is_vowel(char c)
@@ -493,6 +549,25 @@ static size_t unpig(const char *w, size_t n, char *out, size_t max)
 
 static void check_segment(struct finder *f, const char *s, size_t start, size_t end)
 {
+    /* Most segments are plain English: count its common words first and stop early. */
+    size_t all = 0, common = 0;
+    for (size_t i = start; i < end;) {
+        if (!is_alnum((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < end && is_alnum((unsigned char)s[j]))
+            j++;
+        all++;
+        common += is_common(s + i, j - i);
+        i = j;
+        if (common * 10 > all && all >= 5)
+            return;
+    }
+    if (all < 5)
+        return;
+
     size_t words = 0, plain = 0, rot = 0, pig = 0, pig_words = 0;
     char rbuf[GUARD_DECODE_MAX_BYTES];
     char pbuf[GUARD_DECODE_MAX_BYTES];
@@ -556,6 +631,7 @@ static void check_segment(struct finder *f, const char *s, size_t start, size_t 
 /* Cut the folded text at sentence ends and quotes, and check each segment. */
 static void find_ciphers(struct finder *f, const char *fold, size_t len)
 {
+    pthread_once(&common_once, build_common);
     size_t start = 0;
     for (size_t i = 0; i <= len && f->n < f->max; i++) {
         char c = i < len ? fold[i] : '\n';

@@ -11,18 +11,9 @@
 #include "guard/guard-internal.h"
 #include "base/util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-uint64_t guard_fnv1a(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 void guard_features_init(struct guard_features *f)
 {
@@ -35,20 +26,16 @@ void guard_features_close(struct guard_features *f)
     memset(f, 0, sizeof(*f));
 }
 
-static void push(struct guard_features *f, uint64_t h)
+/* Fold the 64-bit hash so the high bits matter too. */
+static inline uint32_t bucket(uint64_t h)
 {
-    if (f->n == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 256;
-        f->idx = xrealloc(f->idx, f->cap * sizeof(*f->idx));
-    }
-    /* Fold the 64-bit hash so the high bits matter too. */
     h ^= h >> 32;
     h ^= h >> 17;
-    f->idx[f->n++] = (uint32_t)(h & (GUARD_HASH_DIM - 1));
+    return (uint32_t)(h & (GUARD_HASH_DIM - 1));
 }
 
 /* Byte i of the text padded with one space at each end; newlines read as spaces. */
-static unsigned char padded(const char *s, size_t len, size_t i)
+static inline unsigned char padded(const char *s, size_t len, size_t i)
 {
     if (i == 0 || i > len)
         return ' ';
@@ -56,32 +43,36 @@ static unsigned char padded(const char *s, size_t len, size_t i)
     return c == '\n' ? ' ' : c;
 }
 
-static bool word_byte(unsigned char c)
+static inline bool word_byte(unsigned char c)
 {
     return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9') || c == '\'';
 }
 
-void guard_features_extract(const char *fold, size_t len, struct guard_features *f)
+/*
+ * The one definition of the features: calls emit(arg, bucket) once per
+ * feature occurrence. Byte 3-, 4- and 5-grams of the text padded with a
+ * space at each end, hashed in one pass (the 4- and 5-gram at a position
+ * extend the 3-gram's hash state); then word unigrams and bigrams.
+ * Always inlined into its two users, so the callback costs nothing.
+ */
+static inline __attribute__((always_inline)) void
+each_feature(const char *fold, size_t len, void (*emit)(void *, uint32_t), void *arg)
 {
-    f->n = 0;
     size_t plen = len + 2;
-
-    /* Byte 3-, 4- and 5-grams; each size hashes from its own seed. */
-    for (size_t n = 3; n <= 5; n++) {
-        uint64_t seed = guard_fnv1a(GUARD_FNV_OFFSET, &n, 1);
-        for (size_t i = 0; i + n <= plen; i++) {
-            uint64_t h = seed;
-            for (size_t k = 0; k < n; k++) {
-                h ^= padded(fold, len, i + k);
-                h *= 0x100000001b3ULL;
-            }
-            push(f, h);
+    static const unsigned char gram_seed = 'g', uni_seed = 'w', bi_seed = 'b';
+    uint64_t seed = guard_fnv1a(GUARD_FNV_OFFSET, &gram_seed, 1);
+    for (size_t i = 0; i + 3 <= plen; i++) {
+        uint64_t h = seed;
+        for (size_t k = 0; k < 5 && i + k < plen; k++) {
+            h ^= padded(fold, len, i + k);
+            h *= 0x100000001b3ULL;
+            if (k >= 2)
+                emit(arg, bucket(h));
         }
     }
-
-    /* Words and word bigrams. */
-    static const unsigned char uni_seed = 'w', bi_seed = 'b';
+    uint64_t uni = guard_fnv1a(GUARD_FNV_OFFSET, &uni_seed, 1);
+    uint64_t bi = guard_fnv1a(GUARD_FNV_OFFSET, &bi_seed, 1);
     uint64_t prev = 0;
     bool have_prev = false;
     size_t i = 0;
@@ -93,18 +84,53 @@ void guard_features_extract(const char *fold, size_t len, struct guard_features 
         size_t start = i;
         while (i < len && word_byte((unsigned char)fold[i]))
             i++;
-        uint64_t w = guard_fnv1a(guard_fnv1a(GUARD_FNV_OFFSET, &uni_seed, 1), fold + start,
-                                 i - start);
-        push(f, w);
+        uint64_t w = guard_fnv1a(uni, fold + start, i - start);
+        emit(arg, bucket(w));
         if (have_prev) {
-            uint64_t b = guard_fnv1a(GUARD_FNV_OFFSET, &bi_seed, 1);
-            b = guard_fnv1a(b, &prev, sizeof(prev));
+            uint64_t b = guard_fnv1a(bi, &prev, sizeof(prev));
             b = guard_fnv1a(b, &w, sizeof(w));
-            push(f, b);
+            emit(arg, bucket(b));
         }
         prev = w;
         have_prev = true;
     }
+}
+
+static void push(void *arg, uint32_t idx)
+{
+    struct guard_features *f = arg;
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 256;
+        f->idx = xrealloc(f->idx, f->cap * sizeof(*f->idx));
+    }
+    f->idx[f->n++] = idx;
+}
+
+void guard_features_extract(const char *fold, size_t len, struct guard_features *f)
+{
+    f->n = 0;
+    each_feature(fold, len, push, f);
+}
+
+struct dot {
+    const float *w;
+    double sum;
+    size_t n;
+};
+
+static void accumulate(void *arg, uint32_t idx)
+{
+    struct dot *d = arg;
+    d->sum += d->w[idx];
+    d->n++;
+}
+
+double guard_classifier_logit_text(const struct guard_classifier *c, const char *fold,
+                                   size_t len)
+{
+    struct dot d = {c->w, 0, 0};
+    each_feature(fold, len, accumulate, &d);
+    return d.n ? d.sum / sqrt((double)d.n) + c->bias : c->bias;
 }
 
 size_t guard_windows(const char *fold, size_t len, struct guard_span *out, size_t max)

@@ -103,7 +103,7 @@ bool guard_looks_like_text(const char *s, size_t len);
  * text maps to; weights carry the version they were trained with and
  * guard_new() refuses a mismatch.
  */
-#define GUARD_FEATURE_VERSION 1
+#define GUARD_FEATURE_VERSION 2
 #define GUARD_HASH_BITS 18
 #define GUARD_HASH_DIM (1u << GUARD_HASH_BITS)
 
@@ -165,11 +165,17 @@ void guard_classifier_close(struct guard_classifier *c);
 double guard_classifier_logit(const struct guard_classifier *c, const struct guard_features *f);
 
 /*
- * The probability that the folded text is an injection: the best of the
- * whole text and each of its windows. `scratch` is reused between calls.
+ * w.x + bias for the features of a folded text, computed on the fly (the
+ * same features as guard_features_extract, without storing them).
  */
-double guard_classifier_score(const struct guard_classifier *c, const char *fold, size_t len,
-                              struct guard_features *scratch);
+double guard_classifier_logit_text(const struct guard_classifier *c, const char *fold,
+                                   size_t len);
+
+/*
+ * The probability that the folded text is an injection: the best of the
+ * whole text and each of its windows.
+ */
+double guard_classifier_score(const struct guard_classifier *c, const char *fold, size_t len);
 
 double guard_sigmoid(double x);
 
@@ -179,7 +185,15 @@ double guard_sigmoid(double x);
 
 /* FNV-1a, 64-bit, continuing from `h` (start with GUARD_FNV_OFFSET). */
 #define GUARD_FNV_OFFSET 0xcbf29ce484222325ULL
-uint64_t guard_fnv1a(uint64_t h, const void *data, size_t len);
+static inline uint64_t guard_fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
 
 /* Copy at most size-1 bytes of s into dst, cutting at a UTF-8 boundary. */
 void guard_copy_preview(char *dst, size_t size, const char *s, size_t len);

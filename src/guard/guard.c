@@ -104,21 +104,18 @@ static double encoding_prior(const char *encoding)
     return 0;
 }
 
-static double score_text(const struct guard *g, const char *text, size_t len, int depth,
-                         struct guard_features *scratch);
+static double score_text(const struct guard *g, const char *text, size_t len, int depth);
 
 /* The score of a decoded payload: its prior, its own signals and classifier, and deeper payloads. */
-static double score_payload(const struct guard *g, const struct guard_payload *p, int depth,
-                            struct guard_features *scratch)
+static double score_payload(const struct guard *g, const struct guard_payload *p, int depth)
 {
-    double own = score_text(g, p->text, p->text_len, depth, scratch);
+    double own = score_text(g, p->text, p->text_len, depth);
     double prior = encoding_prior(p->encoding);
     return 1 - (1 - own) * (1 - prior);
 }
 
 /* Signals, classifier and (while depth allows) decoding of a decoded text. */
-static double score_text(const struct guard *g, const char *text, size_t len, int depth,
-                         struct guard_features *scratch)
+static double score_text(const struct guard *g, const char *text, size_t len, int depth)
 {
     struct guard_text t;
     struct sk_err err;
@@ -127,13 +124,13 @@ static double score_text(const struct guard *g, const char *text, size_t len, in
     struct guard_signal_hit hits[GUARD_SIG_COUNT];
     guard_signals_scan(t.fold, t.fold_len, &t.st, hits);
     double sig = guard_signals_combine(hits);
-    double clf = guard_classifier_score(&g->clf, t.fold, t.fold_len, scratch);
+    double clf = guard_classifier_score(&g->clf, t.fold, t.fold_len);
     double dec = 0;
     if (depth < DECODE_DEPTH) {
         struct guard_payload p[GUARD_DECODE_MAX];
         size_t n = guard_decode_find(t.text, t.len, t.fold, t.fold_len, p, GUARD_DECODE_MAX);
         for (size_t i = 0; i < n; i++) {
-            double s = score_payload(g, &p[i], depth + 1, scratch);
+            double s = score_payload(g, &p[i], depth + 1);
             if (s > dec)
                 dec = s;
             guard_payload_close(&p[i]);
@@ -171,15 +168,12 @@ int guard_check(const struct guard *g, const char *text, size_t len, struct guar
     if (ret < 0)
         return ret;
 
-    struct guard_features scratch;
-    guard_features_init(&scratch);
-
     /* (a) signals */
     guard_signals_scan(t.fold, t.fold_len, &t.st, out->signals);
     out->layer_signals = guard_signals_combine(out->signals);
 
     /* (c) classifier */
-    out->layer_classifier = guard_classifier_score(&g->clf, t.fold, t.fold_len, &scratch);
+    out->layer_classifier = guard_classifier_score(&g->clf, t.fold, t.fold_len);
 
     /* (b) decoding: hidden text first, then encoded runs and transforms. */
     struct guard_payload hidden[2];
@@ -200,16 +194,15 @@ int guard_check(const struct guard *g, const char *text, size_t len, struct guar
         nh++;
     }
     for (size_t i = 0; i < nh; i++) {
-        add_decoded(out, &hidden[i], score_payload(g, &hidden[i], 1, &scratch));
+        add_decoded(out, &hidden[i], score_payload(g, &hidden[i], 1));
         guard_payload_close(&hidden[i]);
     }
     struct guard_payload p[GUARD_DECODE_MAX];
     size_t np = guard_decode_find(t.text, t.len, t.fold, t.fold_len, p, GUARD_DECODE_MAX);
     for (size_t i = 0; i < np; i++) {
-        add_decoded(out, &p[i], score_payload(g, &p[i], 1, &scratch));
+        add_decoded(out, &p[i], score_payload(g, &p[i], 1));
         guard_payload_close(&p[i]);
     }
-    guard_features_close(&scratch);
 
     /* Combine the layers (noisy-OR) and decide. */
     out->score = 1 - (1 - out->layer_signals) * (1 - out->layer_decoded) *

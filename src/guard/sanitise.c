@@ -53,12 +53,16 @@ static bool is_cyrillic_or_greek(int32_t cp)
 
 static bool is_letter(int32_t cp)
 {
+    if (cp < 0x80)
+        return is_ascii_letter(cp);
     utf8proc_category_t c = utf8proc_category(cp);
     return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
 }
 
 static bool is_word_char(int32_t cp)
 {
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
     utf8proc_category_t c = utf8proc_category(cp);
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
 }
@@ -67,6 +71,8 @@ static bool is_space(int32_t cp)
 {
     if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\v' || cp == '\f')
         return true;
+    if (cp < 0x80)
+        return false;
     utf8proc_category_t c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
 }
@@ -218,12 +224,40 @@ static size_t ansi_length(const unsigned char *p, size_t n)
     return 1;
 }
 
-static void put_cp(struct sk_buf *b, int32_t cp)
+/* The code point at p (valid UTF-8, at most n bytes); returns its length (0 on error). */
+static inline size_t next_cp(const unsigned char *p, size_t n, int32_t *cp)
 {
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    utf8proc_ssize_t m = utf8proc_iterate(p, (utf8proc_ssize_t)n, cp);
+    return m > 0 ? (size_t)m : 0;
+}
+
+/*
+ * An output buffer sized for the worst case up front (sanitising never
+ * makes text longer), written without per-byte checks of a growable buffer.
+ */
+struct out {
+    char *p;    /* owned by the caller */
+    size_t n;
+    size_t cap; /* bytes available, excluding the NUL */
+};
+
+static inline void put_cp(struct out *o, int32_t cp)
+{
+    if (cp < 0x80) {
+        if (o->n < o->cap)
+            o->p[o->n++] = (char)cp;
+        return;
+    }
     utf8proc_uint8_t tmp[4];
     utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
-    /* The buffer's cap is sized for the worst case; an append cannot fail. */
-    (void)sk_buf_append(b, tmp, (size_t)n);
+    if (o->n + (size_t)n <= o->cap) {
+        memcpy(o->p + o->n, tmp, (size_t)n);
+        o->n += (size_t)n;
+    }
 }
 
 static void hidden_put(struct sk_buf *b, int c)
@@ -234,7 +268,7 @@ static void hidden_put(struct sk_buf *b, int c)
     }
 }
 
-static void strip(const char *in, size_t len, struct sk_buf *out, struct sk_buf *hidden,
+static void strip(const char *in, size_t len, struct out *out, struct sk_buf *hidden,
                   struct sk_buf *vs_hidden, struct guard_sanitise_stats *st)
 {
     const unsigned char *p = (const unsigned char *)in;
@@ -263,12 +297,12 @@ static void strip(const char *in, size_t len, struct sk_buf *out, struct sk_buf 
             prev_latin = removed = false;
             continue;
         }
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0) { /* validated by the caller; never happens */
+        size_t n = next_cp(p + i, len - i, &cp);
+        if (n == 0) { /* validated by the caller; never happens */
             i++;
             continue;
         }
-        i += (size_t)n;
+        i += n;
         if (cp == 0x2028 || cp == 0x2029)
             cp = '\n';
         enum removal r = classify(cp);
@@ -333,10 +367,10 @@ static struct word_shape shape_of(const unsigned char *p, size_t len)
     size_t i = 0;
     while (i < len) {
         int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0)
+        size_t n = next_cp(p + i, len - i, &cp);
+        if (n == 0)
             break;
-        i += (size_t)n;
+        i += n;
         if (!is_letter(cp))
             continue;
         w.letters++;
@@ -358,7 +392,7 @@ static struct word_shape shape_of(const unsigned char *p, size_t len)
  * ("ЅҮЅТЕМ" in Cyrillic capitals). Words of real Cyrillic or Greek prose keep
  * their letters.
  */
-static void fold_words(const char *t, size_t len, struct sk_buf *out,
+static void fold_words(const char *t, size_t len, struct out *out,
                        struct guard_sanitise_stats *st)
 {
     const unsigned char *p = (const unsigned char *)t;
@@ -367,8 +401,8 @@ static void fold_words(const char *t, size_t len, struct sk_buf *out,
 
     while (i < len) {
         int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0) {
+        size_t n = next_cp(p + i, len - i, &cp);
+        if (n == 0) {
             i++;
             continue;
         }
@@ -377,25 +411,25 @@ static void fold_words(const char *t, size_t len, struct sk_buf *out,
                 pending = 2;
             else if (!pending)
                 pending = 1;
-            i += (size_t)n;
+            i += n;
             continue;
         }
-        if (pending && out->len > 0)
+        if (pending && out->n > 0)
             put_cp(out, pending == 2 ? '\n' : ' ');
         pending = 0;
         if (!is_word_char(cp)) {
             put_cp(out, cp);
-            i += (size_t)n;
+            i += n;
             continue;
         }
         /* A word: find its end, look at its shape, then copy it. */
         size_t start = i, end = i;
         while (end < len) {
             int32_t c2;
-            utf8proc_ssize_t m = utf8proc_iterate(p + end, (utf8proc_ssize_t)(len - end), &c2);
-            if (m <= 0 || !is_word_char(c2))
+            size_t m = next_cp(p + end, len - end, &c2);
+            if (m == 0 || !is_word_char(c2))
                 break;
-            end += (size_t)m;
+            end += m;
         }
         struct word_shape w = shape_of(p + start, end - start);
         bool fold = w.conf > 0 && (w.latin || (w.conf == w.letters && w.letters >= 2));
@@ -403,10 +437,10 @@ static void fold_words(const char *t, size_t len, struct sk_buf *out,
             st->mixed_words++;
         for (size_t j = start; j < end;) {
             int32_t c2;
-            utf8proc_ssize_t m = utf8proc_iterate(p + j, (utf8proc_ssize_t)(end - j), &c2);
-            if (m <= 0)
+            size_t m = next_cp(p + j, end - j, &c2);
+            if (m == 0)
                 break;
-            j += (size_t)m;
+            j += m;
             char to = fold ? confusable_of(c2) : 0;
             if (to) {
                 st->confusables++;
@@ -456,36 +490,56 @@ int guard_sanitise(const char *in, size_t len, size_t cap, struct guard_text *ou
     out->st.bytes_in = len;
 
     /* Pass 1: strip. The output is never longer than the input plus one. */
-    cleanup_buf struct sk_buf stripped, hidden, vs_hidden;
-    sk_buf_init(&stripped, len + 1);
+    cleanup_buf struct sk_buf hidden, vs_hidden;
     sk_buf_init(&hidden, HIDDEN_MAX + 1);
     sk_buf_init(&vs_hidden, HIDDEN_MAX + 1);
+    cleanup_free char *stripped_buf = xmalloc(len + 1);
+    struct out stripped = {stripped_buf, 0, len};
     strip(in, len, &stripped, &hidden, &vs_hidden, &out->st);
+    stripped_buf[stripped.n] = '\0';
+
+    /* Most prompts are ASCII, which NFKC, case folding and mark stripping
+     * leave alone apart from case: take the short way for them. */
+    bool ascii = true;
+    for (size_t i = 0; i < stripped.n && ascii; i++)
+        ascii = (unsigned char)stripped_buf[i] < 0x80;
 
     /* Pass 2: NFKC. Compatibility decompositions can grow text up to 18 times
      * (U+FDFA); a prompt that doubles is refused rather than passed on. */
     cleanup_free char *nfkc = NULL;
     size_t nfkc_len = 0;
-    if (map(sk_buf_str(&stripped), stripped.len,
-            UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT, &nfkc, &nfkc_len) < 0)
+    if (ascii) {
+        nfkc_len = stripped.n;
+        nfkc = steal_pointer(&stripped_buf);
+    } else if (map(stripped_buf, stripped.n,
+                   UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT, &nfkc, &nfkc_len) < 0) {
         return sk_err_msg(err, EILSEQ, "prompt could not be normalised");
+    }
     if (nfkc_len > 2 * cap)
         return sk_err_msg(err, EMSGSIZE,
                           "prompt is %zu bytes after Unicode normalisation; the cap is %zu",
                           nfkc_len, 2 * cap);
-    out->st.nfkc_changed = nfkc_len != stripped.len || memcmp(nfkc, sk_buf_str(&stripped),
-                                                             nfkc_len) != 0;
+    out->st.nfkc_changed = !ascii && (nfkc_len != stripped.n ||
+                                      memcmp(nfkc, stripped_buf, nfkc_len) != 0);
 
     /* Pass 3: the scoring copy. */
-    cleanup_buf struct sk_buf folded;
-    sk_buf_init(&folded, nfkc_len + 1);
+    cleanup_free char *folded_buf = xmalloc(nfkc_len + 1);
+    struct out folded = {folded_buf, 0, nfkc_len};
     fold_words(nfkc, nfkc_len, &folded, &out->st);
+    folded_buf[folded.n] = '\0';
     char *fold = NULL;
     size_t fold_len = 0;
-    if (map(sk_buf_str(&folded), folded.len,
-            UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK, &fold,
-            &fold_len) < 0)
+    if (ascii) {
+        fold_len = folded.n;
+        fold = steal_pointer(&folded_buf);
+        for (size_t i = 0; i < fold_len; i++)
+            if (fold[i] >= 'A' && fold[i] <= 'Z')
+                fold[i] = (char)(fold[i] - 'A' + 'a');
+    } else if (map(folded_buf, folded.n,
+                   UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
+                   &fold, &fold_len) < 0) {
         return sk_err_msg(err, EILSEQ, "prompt could not be folded");
+    }
 
     out->text = steal_pointer(&nfkc);
     out->len = nfkc_len;

@@ -277,6 +277,17 @@ struct phrase_ids {
 
 static struct word *words;
 static size_t nwords;
+
+/* Open-addressing index of the words by hash, for one probe per token. */
+#define WORD_HASH_SIZE 4096
+static struct {
+    uint64_t h;
+    int id; /* -1: empty */
+} word_hash[WORD_HASH_SIZE];
+
+/* Phrases by their first word: phrase_order[phrase_start[id] ..] are the phrases starting with id. */
+static int *phrase_start, *phrase_count;
+static int phrase_order[ARRAY_SIZE(phrases)];
 static struct phrase_ids phrase_ids[ARRAY_SIZE(phrases)];
 static char *substring_folded[ARRAY_SIZE(substrings)]; /* NULL if it folds to nothing */
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
@@ -284,6 +295,23 @@ static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 static int word_cmp(const void *a, const void *b)
 {
     return strcmp(((const struct word *)a)->text, ((const struct word *)b)->text);
+}
+
+static uint64_t word_hash_of(const char *w, size_t n)
+{
+    return guard_fnv1a(GUARD_FNV_OFFSET, w, n);
+}
+
+static int word_lookup(const char *w, size_t n)
+{
+    uint64_t h = word_hash_of(w, n);
+    for (size_t k = h & (WORD_HASH_SIZE - 1);; k = (k + 1) & (WORD_HASH_SIZE - 1)) {
+        if (word_hash[k].id < 0)
+            return -1;
+        if (word_hash[k].h == h && strlen(words[word_hash[k].id].text) == n &&
+            memcmp(words[word_hash[k].id].text, w, n) == 0)
+            return word_hash[k].id;
+    }
 }
 
 static int word_find(const char *w)
@@ -374,8 +402,30 @@ static void build_table(void)
         words[out++] = words[i];
     }
     nwords = out;
+    if (nwords > WORD_HASH_SIZE / 2)
+        abort(); /* the table must stay sparse; a bug in this file */
+    for (size_t k = 0; k < WORD_HASH_SIZE; k++)
+        word_hash[k].id = -1;
+    for (size_t i = 0; i < nwords; i++) {
+        uint64_t h = word_hash_of(words[i].text, strlen(words[i].text));
+        size_t k = h & (WORD_HASH_SIZE - 1);
+        while (word_hash[k].id >= 0)
+            k = (k + 1) & (WORD_HASH_SIZE - 1);
+        word_hash[k].h = h;
+        word_hash[k].id = (int)i;
+    }
     for (size_t i = 0; i < ARRAY_SIZE(phrases); i++)
         each_word(phrases[i].words, phrase_word, &phrase_ids[i]);
+    phrase_start = xcalloc(nwords, sizeof(int));
+    phrase_count = xcalloc(nwords, sizeof(int));
+    size_t k = 0;
+    for (size_t id = 0; id < nwords; id++) {
+        phrase_start[id] = (int)k;
+        for (size_t i = 0; i < ARRAY_SIZE(phrases); i++)
+            if (phrase_ids[i].ids[0] == (int)id)
+                phrase_order[k++] = (int)i;
+        phrase_count[id] = (int)k - phrase_start[id];
+    }
     for (size_t i = 0; i < ARRAY_SIZE(substrings); i++) {
         struct guard_text t;
         struct sk_err err;
@@ -487,7 +537,7 @@ static void tokenise(const char *s, size_t len, struct tokens *t)
         }
         if (fits) {
             w[wl] = '\0';
-            tk->id = word_find(w);
+            tk->id = word_lookup(w, wl);
             if (tk->id >= 0)
                 tk->flags = words[tk->id].flags;
         }
@@ -654,7 +704,7 @@ static void scan_override(struct scan *sc)
 
 #define REVEAL_SPAN 6
 
-static bool token_is(const struct scan *sc, size_t i, const char *w)
+static inline bool token_is(const struct scan *sc, size_t i, const char *w)
 {
     const struct token *t = &sc->t.v[i];
     size_t n = strlen(w);
@@ -769,9 +819,10 @@ static void scan_phrases(struct scan *sc)
     for (size_t i = 0; i < n; i++) {
         if (v[i].id < 0)
             continue;
-        for (size_t p = 0; p < ARRAY_SIZE(phrases); p++) {
+        for (int q = 0; q < phrase_count[v[i].id]; q++) {
+            int p = phrase_order[phrase_start[v[i].id] + q];
             const struct phrase_ids *ph = &phrase_ids[p];
-            if (ph->ids[0] != v[i].id || i + (size_t)ph->n > n)
+            if (i + (size_t)ph->n > n)
                 continue;
             int k = 1;
             while (k < ph->n && v[i + (size_t)k].id == ph->ids[k])
@@ -840,7 +891,7 @@ static void scan_repeat(struct scan *sc)
 /* Role markers and fence forgeries (byte scans)                      */
 /* ------------------------------------------------------------------ */
 
-static bool starts_with(const char *s, size_t len, size_t i, const char *lit)
+static inline bool starts_with(const char *s, size_t len, size_t i, const char *lit)
 {
     size_t n = strlen(lit);
     return i + n <= len && memcmp(s + i, lit, n) == 0;
@@ -950,13 +1001,16 @@ static void scan_bytes(struct scan *sc)
             size_t fl = forged_tag(s, len, i);
             if (fl)
                 hit(sc, GUARD_SIG_ROLE, 0.6, i, i + fl);
-            /* Our own fence lines: "<<<USER_DATA ...>>>", "<<<END_USER_DATA ...>>>" */
+            /* Our own marker lines: "<<<USER_DATA id>>>", "<<<END_USER_CODE id>>>" */
             if (starts_with(s, len, i, "<<<") &&
-                (starts_with(s, len, i + 3, "user_data") || starts_with(s, len, i + 3, "end")))
-                hit(sc, GUARD_SIG_FENCE, 0.9, i, i + 12 < len ? i + 12 : len);
+                (starts_with(s, len, i + 3, "user_") || starts_with(s, len, i + 3, "end_") ||
+                 starts_with(s, len, i + 3, "findings")))
+                hit(sc, GUARD_SIG_FENCE, 0.9, i, i + 16 < len ? i + 16 : len);
         }
-        if (starts_with(s, len, i, "end_user_data") || starts_with(s, len, i, "end user data"))
-            hit(sc, GUARD_SIG_FENCE, 0.85, i, i + 13);
+        if ((c == 'e' || c == 'u') && (starts_with(s, len, i, "end_user_") ||
+                                       starts_with(s, len, i, "end user data") ||
+                                       starts_with(s, len, i, "user_data>")))
+            hit(sc, GUARD_SIG_FENCE, 0.85, i, i + 13 < len ? i + 13 : len);
         if (line_start) {
             size_t j = i, hashes = 0;
             while (j < len && (s[j] == '#' || s[j] == ' ' || s[j] == '*')) {
