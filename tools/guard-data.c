@@ -49,6 +49,23 @@ static struct sample *add(struct sample_set *s, const char *text, int label,
     return x;
 }
 
+int guard_data_load_lines(const char *path, const char *source, int label,
+                          struct sample_set *out, struct sk_err *err)
+{
+    cleanup_free char *data = NULL;
+    size_t len;
+    int ret = sk_read_file(path, MAX_FILE, &data, &len);
+    if (ret < 0)
+        return sk_err_make(err, -ret, "read %s", path);
+    char *save = NULL;
+    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        add(out, line, label, SPLIT_TRAIN, source, NULL, NULL);
+    }
+    return 0;
+}
+
 void guard_data_free(struct sample_set *s)
 {
     for (size_t i = 0; i < s->n; i++) {

@@ -16,6 +16,8 @@
  *   autocomplete  hash of repo + "/" + file_path          0 (code prefixes; same samples
  *                                                           as instruct, so the same key)
  *   sven          upstream train-* / val-* files          0 (functions before and after a fix)
+ *   hard-negatives  train only (data/guard/hard-negatives.txt, written for the project;
+ *                 loaded by the trainer with guard_data_load_lines)   0
  *   interpreter   test only                               1 (not injections; reported apart)
  *
  * "hash" is FNV-1a 64 of "skitty-guard-split-v1\n" + key; odd is test.
@@ -55,6 +57,13 @@ bool guard_data_is_test(const char *key);
  */
 int guard_data_load(const char *dir, unsigned long long seed, struct sample_set *out,
                     struct sk_err *err);
+
+/*
+ * Add a file of prompts, one per line ('#' starts a comment), as train
+ * samples of `label` from `source` (the project's own hard negatives).
+ */
+int guard_data_load_lines(const char *path, const char *source, int label,
+                          struct sample_set *out, struct sk_err *err);
 
 void guard_data_free(struct sample_set *s);
 

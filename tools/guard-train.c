@@ -327,12 +327,15 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: guard-train --data DIR (--out FILE | --cv K) [--seed N] [--epochs N]\n"
                  "                   [--lambda X] [--lr X] [--window-weight X] [--pos-weight X]\n"
-                 "                   [--dump FILE]   (with --cv: one JSON line per sample)\n");
+                 "                   [--dump FILE]   (with --cv: one JSON line per sample)\n"
+                 "                   [--negatives FILE] (hard negatives; default "
+                 "data/guard/hard-negatives.txt, '' for none)\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *data = NULL, *out = NULL, *dump = NULL;
+    const char *extra = "data/guard/hard-negatives.txt";
     int cv = 0;
     struct params p = {.epochs = 30, .lambda = 1e-5, .lr = 0.1, .window_weight = 1.0,
                        .pos_weight = 1.0, .seed = 20260101};
@@ -342,6 +345,7 @@ int main(int argc, char **argv)
         {"epochs", required_argument, NULL, 'e'}, {"lambda", required_argument, NULL, 'l'},
         {"lr", required_argument, NULL, 'r'},     {"window-weight", required_argument, NULL, 'w'},
         {"pos-weight", required_argument, NULL, 'p'},    {"dump", required_argument, NULL, 'D'},
+        {"negatives", required_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},         {0},
     };
     int c;
@@ -357,6 +361,7 @@ int main(int argc, char **argv)
         case 'w': p.window_weight = atof(optarg); break;
         case 'p': p.pos_weight = atof(optarg); break;
         case 'D': dump = optarg; break;
+        case 'n': extra = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 64;
         }
@@ -370,6 +375,11 @@ int main(int argc, char **argv)
     struct sk_err err;
     if (guard_data_load(data, p.seed, &set, &err) < 0) {
         fprintf(stderr, "guard-train: %s\n", err.msg);
+        return 1;
+    }
+    if (extra && *extra && guard_data_load_lines(extra, "hard-negatives", 0, &set, &err) < 0) {
+        fprintf(stderr, "guard-train: %s\n", err.msg);
+        guard_data_free(&set);
         return 1;
     }
     /* Train split only: the test halves are for reporting, never for learning. */

@@ -352,10 +352,14 @@ static void find_runs(struct finder *f, const char *text, size_t len)
 /* Whole-text transforms of the folded text                           */
 /* ------------------------------------------------------------------ */
 
-/* "i g n o r e  a l l ..." : single letters separated by single spaces. */
-static void find_spaced(struct finder *f, const char *fold, size_t len)
+/*
+ * "i g n o r e  a l l ...": single letters separated by single spaces, a
+ * double space standing for a word break. Read from the sanitised text,
+ * where double spaces survive (the folded copy collapses them).
+ */
+static void find_spaced(struct finder *f, const char *text, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)fold;
+    const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len && f->n < f->max) {
         size_t j = i, letters = 0;
@@ -653,7 +657,7 @@ size_t guard_decode_find(const char *text, size_t len, const char *fold, size_t 
     struct finder f = {.out = out, .max = max};
     memset(out, 0, sizeof(*out) * max);
     find_runs(&f, text, len);
-    find_spaced(&f, fold, fold_len);
+    find_spaced(&f, text, len);
     find_ciphers(&f, fold, fold_len);
     find_transforms(&f, fold, fold_len);
     return f.n;

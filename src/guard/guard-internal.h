@@ -80,8 +80,9 @@ struct guard_payload {
 
 /*
  * Find encoded runs in the sanitised text (base64, hex, binary octets,
- * percent-encoding, \u escapes; offsets refer to `text`) and in the folded
- * text (letters spaced apart), and whole-text transforms of the folded text
+ * percent-encoding, \u escapes, letters spaced apart; offsets refer to
+ * `text`), cipher segments (ROT13, Pig Latin) and whole-text transforms of
+ * the folded text
  * (ROT13 and reversal, kept only when the transformed text fires a phrase
  * signal the plain text does not). Decode them and keep those whose result
  * reads as text. Fills at most `max` payloads and returns how many; release

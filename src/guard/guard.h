@@ -125,8 +125,8 @@ struct guard_sanitise_stats {
 struct guard_decoded {
     const char *encoding; /* "base64", "hex", "binary", "percent", "escape", "spaced",
                              "rot13", "piglatin", "reversed", "tags", "variation"; static */
-    size_t offset;        /* byte offset in the sanitised text (spaced: in the folded
-                             text; 0 for whole-text transforms and hidden text) */
+    size_t offset;        /* byte offset in the sanitised text (rot13, piglatin: in the
+                             folded text; 0 for whole-text transforms and hidden text) */
     size_t length;        /* bytes of encoded text */
     double score;         /* the decoded text's own score */
     char preview[96];     /* the decoded text, shortened; part of the prompt */

@@ -378,13 +378,19 @@ static enum name_kind name_kind(const char *name, size_t n)
 
 /*
  * Does the literal look like a secret for a name of this kind? Passwords
- * may be short but must mix character classes; tokens must be long and
- * random-looking. Neither may be a placeholder or contain a space.
+ * may be short words; tokens must be long and random-looking. Neither may
+ * be a placeholder, a stock word ("password", "changeme") or contain a
+ * space (a message such as "Enter your password").
  */
 static bool value_is_secret(enum name_kind kind, const char *v, size_t n)
 {
-    if (n < 8 || placeholder(v, n))
+    if (n < (kind == NAME_PASSWORD ? 6 : 16) || placeholder(v, n))
         return false;
+    static const char *const trivial[] = {"password", "passwd", "secret", "changeme",
+                                          "testing", "test123", "pass123"};
+    for (size_t i = 0; i < ARRAY_SIZE(trivial); i++)
+        if (strlen(trivial[i]) == n && strncasecmp(v, trivial[i], n) == 0)
+            return false;
     bool lower = false, upper = false, digit = false, other = false;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)v[i];
@@ -397,11 +403,13 @@ static bool value_is_secret(enum name_kind kind, const char *v, size_t n)
     }
     if (v[0] == '/' || v[0] == '.' || contains_ci(v, n, "://"))
         return false;
+    /* A literal password is a finding whatever its strength (bandit B105 and
+     * CodeShield agree); only a value that is one repeated pattern is not. */
     int classes = lower + upper + digit + other;
     double e = entropy(v, n);
     if (kind == NAME_PASSWORD)
-        return classes >= 2 && e >= 2.5;
-    return n >= 16 && classes >= 2 && e >= 3.3;
+        return e >= 1.5;
+    return classes >= 2 && e >= 3.3;
 }
 
 /* The identifier or key just before an assignment operator ending at `op`. */

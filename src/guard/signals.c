@@ -60,6 +60,7 @@ enum {
     W_SECPRE = 1u << 20,  /* api, access, private, auth: + key/token */
     W_SECNOUN = 1u << 21, /* key, keys, token, tokens */
     W_PROMPT = 1u << 22,  /* prompt, prompts: an instruction only to a strong verb */
+    W_POSNOUN = 1u << 23, /* text, words, message: "the text above" */
 };
 
 struct word_class {
@@ -96,7 +97,7 @@ static const struct word_class classes[] = {
              "restrictions messages conversation directions aufgaben auftrage befehle regeln "
              "informationen angaben reglas regles regole tareas taches compiti ordenes articles "
              "documents ausfuhrungen команды правила komutlari perintah"},
-    {W_OALL, "everything alles todo tout tutto tudo anything всё все"},
+    {W_OALL, "everything alles todo tout tutto tudo anything все"},
     {W_TAIL, "before above said told earlier previously davor vorher zuvor antes avant prima"},
     {W_VOID, "void null cancelled canceled invalid obsolete revoked overridden superseded "
              "replaced ungultig aufgehoben"},
@@ -115,6 +116,8 @@ static const struct word_class classes[] = {
     {W_TGEN, "instructions instruction directives prompt programming anweisungen"},
     {W_TGENW, "rules guidelines configuration config environment regeln"},
     {W_PROMPT, "prompt prompts"},
+    {W_POSNOUN, "text texts words message messages content lines sentences instructions "
+                "prompt everything"},
     {W_POSITION, "above beginning preceding"},
     {W_MODEWORD, "system admin administrator developer god root sudo override security "
                  "maintenance debug"},
@@ -129,8 +132,8 @@ struct phrase {
 
 static const struct phrase phrases[] = {
     /* Persona switches and jailbreak vocabulary. */
-    {GUARD_SIG_PERSONA, 0.50, "you are now"},
-    {GUARD_SIG_PERSONA, 0.50, "you're now"},
+    {GUARD_SIG_PERSONA, 0.40, "you are now"},
+    {GUARD_SIG_PERSONA, 0.40, "you're now"},
     {GUARD_SIG_PERSONA, 0.45, "you will now act"},
     {GUARD_SIG_PERSONA, 0.40, "now you are"},
     {GUARD_SIG_PERSONA, 0.35, "from now on you"},
@@ -583,13 +586,13 @@ static void hit_tokens(struct scan *sc, enum guard_signal_id sig, double w, size
  * only after a strong verb ("remove the previous prompt from the history"
  * is a chat-app feature, "ignore the previous prompt" is not).
  */
-static double override_weight(bool strong, bool qtemp, bool qall, unsigned obj)
+static double override_weight(bool strong, bool qown, bool qtemp, bool qall, unsigned obj)
 {
     if (!strong && (obj & W_PROMPT))
         obj = W_OMED;
     if (obj & W_OINSTR) {
         if (qtemp)
-            return strong ? 0.95 : 0.6;
+            return strong ? 0.95 : qown ? 0.85 : 0.6;
         if (qall)
             return strong ? 0.85 : 0.4;
         return strong ? 0.6 : 0.2;
@@ -620,17 +623,20 @@ static void scan_override(struct scan *sc)
         if (!strong && !weak)
             continue;
         /* Look ahead in the sentence: qualifiers, then an object. */
-        bool qtemp = false, qall = false, done = false;
+        bool qown = false, qtemp = false, qall = false, done = false;
         for (size_t j = i + 1; j < n && j <= i + OVERRIDE_SPAN && !v[j].brk; j++) {
             unsigned g = v[j].flags;
             if (g & (W_OINSTR | W_OMED)) {
-                double w = override_weight(strong, qtemp, qall, g);
+                double w = override_weight(strong, qown, qtemp, qall, g);
                 if (w > 0)
                     hit_tokens(sc, GUARD_SIG_OVERRIDE, w, i, j);
                 done = true;
                 break;
             }
-            if (g & W_OALL) {
+            /* "все" and "todo" are both "all" and "everything": a qualifier when an
+             * object follows, the object itself otherwise. */
+            bool obj_next = j + 1 < n && !v[j + 1].brk && (v[j + 1].flags & (W_OINSTR | W_OMED));
+            if ((g & W_OALL) && !obj_next) {
                 /* "forget everything before that", "ignore everything above" */
                 bool tail = j + 1 < n && !v[j + 1].brk && (v[j + 1].flags & W_TAIL);
                 bool tail2 = j + 2 < n && !v[j + 1].brk && !v[j + 2].brk &&
@@ -642,6 +648,8 @@ static void scan_override(struct scan *sc)
             }
             if (g & W_QTEMP)
                 qtemp = true;
+            if (g & W_OWN)
+                qown = true;
             if (g & W_QALL)
                 qall = true;
         }
@@ -679,7 +687,7 @@ static void scan_override(struct scan *sc)
                     break;
             }
             if (obj) {
-                double w = override_weight(strong, qtemp, qall, og);
+                double w = override_weight(strong, false, qtemp, qall, og);
                 if (w > 0)
                     hit_tokens(sc, GUARD_SIG_OVERRIDE, w, first, i);
             }
@@ -739,9 +747,9 @@ static enum target target_at(const struct scan *sc, size_t i, size_t *end)
         *end = i + 1;
         return T_SYS; /* "system prompt", "initial instructions", "system message" */
     }
-    if ((f & W_POSITION) && i > 0 && !v[i].brk && (v[i - 1].flags & (W_TGEN | W_OALL)))
+    if ((f & W_POSITION) && i > 0 && !v[i].brk && (v[i - 1].flags & (W_POSNOUN | W_OALL)))
         return T_POS; /* "the prompt above", "everything above" */
-    if (token_is(sc, i, "above") && (nf & W_TGEN)) {
+    if (token_is(sc, i, "above") && (nf & (W_TGEN | W_POSNOUN))) {
         *end = i + 1;
         return T_POS; /* "the above prompt" */
     }
@@ -796,7 +804,7 @@ static void scan_reveal(struct scan *sc)
         double w = 0;
         switch (kind) {
         case T_SYS: w = own ? (verb ? 0.85 : 0.45) : (verb ? 0.45 : 0.25); break;
-        case T_POS: w = verb ? 0.8 : 0.35; break;
+        case T_POS: w = verb ? 0.7 : 0.3; break;
         case T_SEC: w = own ? (verb ? 0.8 : 0.4) : det ? (verb ? 0.45 : 0) : 0; break;
         case T_GEN: w = own ? (verb ? 0.75 : 0.3) : 0; break;
         case T_GENW: w = own ? (verb ? 0.4 : 0.15) : 0; break;
@@ -902,6 +910,12 @@ static const char *const template_tokens[] = {
     "<|", "</s><s>", "[system]", "[/system]",
 };
 
+/*
+ * Chat-template tokens score 0.8: alone they flag (a prompt about building
+ * LLM apps may quote one), with anything else they block. The fence makes
+ * them inert either way.
+ */
+
 /* Role headers at the start of a line: "system:", "### instruction", "assistant:". */
 struct role_head {
     const char *word;
@@ -992,9 +1006,9 @@ static void scan_bytes(struct scan *sc)
                             s[j] == '_'))
                         j++;
                     if (j - i >= 4 && starts_with(s, len, j, "|>"))
-                        hit(sc, GUARD_SIG_ROLE, 0.9, i, j + 2);
+                        hit(sc, GUARD_SIG_ROLE, 0.8, i, j + 2);
                 } else {
-                    hit(sc, GUARD_SIG_ROLE, 0.9, i, i + strlen(template_tokens[t]));
+                    hit(sc, GUARD_SIG_ROLE, 0.8, i, i + strlen(template_tokens[t]));
                 }
                 break;
             }
