@@ -6,6 +6,8 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 CONFIG     ?=
 MESON_OPTS ?=
 # The public data sets the guard is trained and measured on.
@@ -41,6 +43,25 @@ bench: build
 	@scripts/install-deps.sh --bench
 	bench/run.sh
 
+# libFuzzer binaries (clang, ASan+UBSan), each run for FUZZ_SECONDS on its
+# corpus (fuzz/corpus/NAME) with its dictionary (fuzz/NAME.dict); new inputs
+# go to $(FUZZ_BUILD)/corpus-NAME, crashes to $(FUZZ_BUILD)/.
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) $(MESON_OPTS) -Dfuzzing=true -Dwerror=false \
+	  -Db_sanitize=address,undefined \
+	  -Db_lundef=false -Dbuildtype=debug
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD)
+	@set -e; for bin in $(FUZZ_BUILD)/fuzz/fuzz_*; do \
+	  [ -f "$$bin" ] && [ -x "$$bin" ] || continue; \
+	  name=$${bin##*/fuzz_}; mkdir -p $(FUZZ_BUILD)/corpus-$$name; \
+	  dict=""; [ -f fuzz/$$name.dict ] && dict="-dict=fuzz/$$name.dict"; \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+	  $$bin -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/ $$dict \
+	    $(FUZZ_BUILD)/corpus-$$name fuzz/corpus/$$name; \
+	done
+
 # The guard classifier's weights, from the train splits only; bit-for-bit
 # reproducible (fixed seed, single thread).
 train-guard: build
@@ -51,4 +72,4 @@ bench-guard: build
 	DATASETS=$(DATASETS) BUILD=$(BUILD) bench/guard.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

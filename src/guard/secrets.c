@@ -412,7 +412,7 @@ static bool value_is_secret(enum name_kind kind, const char *v, size_t n)
     return classes >= 2 && e >= 3.3;
 }
 
-/* The identifier or key just before an assignment operator ending at `op`. */
+/* The identifier or key just before the assignment operator at line[op]. */
 static size_t name_before(const char *line, size_t op, size_t *start)
 {
     size_t j = op;
@@ -430,6 +430,19 @@ static size_t name_before(const char *line, size_t op, size_t *start)
     size_t k = end;
     while (k > j && line[k - 1] != '.')
         k--;
+    /* A type annotation between the name and "=": `secret: string = ...`,
+     * `password: str = ...`. Take the name before the colon. */
+    size_t c = j;
+    while (c > 0 && (line[c - 1] == ' ' || line[c - 1] == '\t'))
+        c--;
+    if (c > 0 && line[c - 1] == ':' && op > 0 && line[op] == '=') {
+        size_t s2;
+        size_t n2 = name_before(line, c - 1, &s2);
+        if (n2) {
+            *start = s2;
+            return n2;
+        }
+    }
     *start = k;
     return end - k;
 }
@@ -471,7 +484,9 @@ static void scan_assignments(struct ctx *c)
                 size_t nstart;
                 size_t nlen = name_before(line, opos, &nstart);
                 enum name_kind kind = nlen ? name_kind(line + nstart, nlen) : NAME_NONE;
-                if (kind != NAME_NONE && value_is_secret(kind, line + v, e - v))
+                /* A quoted 64-hex-digit key is the hex-key rule's. */
+                bool hexkey = e - v == 66 && line[v] == '0' && line[v + 1] == 'x';
+                if (kind != NAME_NONE && !hexkey && value_is_secret(kind, line + v, e - v))
                     report(c, line_start + v, e - v,
                            kind == NAME_PASSWORD ? "hardcoded-password" : "hardcoded-secret",
                            kind == NAME_PASSWORD ? "Hard-coded password"
