@@ -37,7 +37,7 @@ run: build
 	./$(BUILD)/skitty serve $(if $(CONFIG),--config $(CONFIG),)
 
 test: build build-asan
-	@scripts/run-tests.sh $(BUILD) $(ASAN_BUILD):unit,api
+	@scripts/run-tests.sh $(BUILD) $(ASAN_BUILD):unit,api,guard
 
 bench: build
 	@scripts/install-deps.sh --bench

@@ -46,6 +46,7 @@ static struct sample *add(struct sample_set *s, const char *text, int label,
     x->source = source;
     x->group = group ? xstrdup(group) : NULL;
     x->group2 = group2 ? xstrdup(group2) : NULL;
+    x->task_like = false;
     return x;
 }
 
@@ -314,13 +315,21 @@ static char *slice(const char *ctx, size_t words, unsigned long long *rng)
     return xstrndup(ctx + start, end - start);
 }
 
-bool guard_data_task_like(const char *category)
+bool guard_data_task_like(const char *category, bool test)
 {
-    static const char *const task_like[] = {"Information Retrieval", "Content Creation",
-                                            "Learning and Tutoring", "Language Translation",
-                                            "Programming Help"};
-    for (size_t i = 0; i < ARRAY_SIZE(task_like); i++)
-        if (category && strcmp(category, task_like[i]) == 0)
+    /* BIPIA's "task-irrelevant" text attacks: the first five categories of
+     * each file. The two files name different categories ("Language
+     * Translation" is a task in the train file and a targeted attack,
+     * "translate your response", in the test file). */
+    static const char *const train_tasks[] = {"Information Retrieval", "Content Creation",
+                                              "Learning and Tutoring", "Language Translation",
+                                              "Programming Help"};
+    static const char *const test_tasks[] = {"Task Automation", "Business Intelligence",
+                                             "Conversational Agent", "Research Assistance",
+                                             "Sentiment Analysis"};
+    const char *const *list = test ? test_tasks : train_tasks;
+    for (size_t i = 0; i < 5; i++)
+        if (category && strcmp(category, list[i]) == 0)
             return true;
     return false;
 }
@@ -371,7 +380,9 @@ static int load_bipia(const char *dir, unsigned long long seed, struct sample_se
                             for (int pos = 0; pos < 3; pos++) {
                                 cleanup_free char *t = insert(json_object_get(o, "context"),
                                                               attack, pos);
-                                add(s, t, 1, split, source, cat, positions[pos]);
+                                struct sample *x = add(s, t, 1, split, source, cat,
+                                                       positions[pos]);
+                                x->task_like = kind == 1 && guard_data_task_like(cat, true);
                             }
                         }
                         continue;
@@ -381,7 +392,7 @@ static int load_bipia(const char *dir, unsigned long long seed, struct sample_se
                      * text attacks are left out: they are ordinary requests, harmful only
                      * because of where they sit, and learning them as attacks would
                      * teach the classifier that every request is one. */
-                    if (kind == 1 && guard_data_task_like(cat))
+                    if (kind == 1 && guard_data_task_like(cat, false))
                         continue;
                     add(s, attack, 1, split, source, cat, "alone");
                     for (int k = 0; k < 2; k++) {

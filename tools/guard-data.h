@@ -38,6 +38,7 @@ struct sample {
     const char *source;  /* "deepset", "cse-pi", ...; static */
     char *group;         /* technique, category or position; owned, may be NULL */
     char *group2;        /* a second breakdown (direct/indirect, insert position); may be NULL */
+    bool task_like;      /* a BIPIA text attack that is an ordinary task (see below) */
 };
 
 struct sample_set {
@@ -69,11 +70,12 @@ void guard_data_free(struct sample_set *s);
 
 /*
  * BIPIA text-attack categories that are ordinary tasks ("What is the
- * capital of Brazil?", "Can you show me a Python function ..."): an
- * injection only because of where they sit, so no content-based detector
- * can tell them from a genuine request. Not trained on; reported apart.
+ * capital of Brazil?", "Write a script to rename all files"): an injection
+ * only because of where they sit, so no content-based detector can tell
+ * them from a genuine request. Not trained on; reported apart. `test`
+ * selects the test file's categories (the two files name different ones).
  */
-bool guard_data_task_like(const char *category);
+bool guard_data_task_like(const char *category, bool test);
 
 /* A small deterministic PRNG (splitmix64). */
 unsigned long long guard_data_rand(unsigned long long *state);

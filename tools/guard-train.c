@@ -208,7 +208,7 @@ static const char *rate_row(char *buf, size_t size, size_t hit, size_t tot)
  * label. With `dump`, one line per sample goes there for inspection.
  */
 static void cross_validate(const struct sample_set *set, const struct example *ex, size_t n,
-                           int k, const struct params *p, const char *dump)
+                           int k, const struct params *p, const char *dump, const char *holdout)
 {
     float *w = xmalloc(GUARD_HASH_DIM * sizeof(float));
     bool *use = xmalloc(n);
@@ -226,8 +226,10 @@ static void cross_validate(const struct sample_set *set, const struct example *e
     for (int fold = 0; fold < k; fold++) {
         for (size_t i = 0; i < n; i++) {
             const struct sample *s = &set->v[ex[i].sample];
-            use[i] = guard_fnv1a(GUARD_FNV_OFFSET, s->text, strlen(s->text)) % (unsigned)k !=
-                     (unsigned)fold;
+            /* With a held-out source: one fold, that source unseen (a new data set). */
+            use[i] = holdout ? strcmp(s->source, holdout) != 0
+                             : guard_fnv1a(GUARD_FNV_OFFSET, s->text, strlen(s->text)) %
+                                       (unsigned)k != (unsigned)fold;
         }
         double bias = train(ex, n, use, p, w);
         struct sk_err err;
@@ -250,6 +252,8 @@ static void cross_validate(const struct sample_set *set, const struct example *e
             guard_report_close(&r);
         }
         guard_free(g);
+        if (holdout)
+            break;
     }
     unlink(tmp);
 
@@ -328,6 +332,7 @@ static void usage(FILE *out)
     fprintf(out, "usage: guard-train --data DIR (--out FILE | --cv K) [--seed N] [--epochs N]\n"
                  "                   [--lambda X] [--lr X] [--window-weight X] [--pos-weight X]\n"
                  "                   [--dump FILE]   (with --cv: one JSON line per sample)\n"
+                 "                   [--holdout SOURCE] (train without SOURCE, score it)\n"
                  "                   [--negatives FILE] (hard negatives; default "
                  "data/guard/hard-negatives.txt, '' for none)\n");
 }
@@ -335,7 +340,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     const char *data = NULL, *out = NULL, *dump = NULL;
-    const char *extra = "data/guard/hard-negatives.txt";
+    const char *extra = "data/guard/hard-negatives.txt", *holdout = NULL;
     int cv = 0;
     struct params p = {.epochs = 30, .lambda = 1e-5, .lr = 0.1, .window_weight = 1.0,
                        .pos_weight = 1.0, .seed = 20260101};
@@ -346,6 +351,7 @@ int main(int argc, char **argv)
         {"lr", required_argument, NULL, 'r'},     {"window-weight", required_argument, NULL, 'w'},
         {"pos-weight", required_argument, NULL, 'p'},    {"dump", required_argument, NULL, 'D'},
         {"negatives", required_argument, NULL, 'n'},
+        {"holdout", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},         {0},
     };
     int c;
@@ -362,6 +368,10 @@ int main(int argc, char **argv)
         case 'p': p.pos_weight = atof(optarg); break;
         case 'D': dump = optarg; break;
         case 'n': extra = optarg; break;
+        case 'H':
+            holdout = optarg;
+            cv = 2;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 64;
         }
@@ -404,7 +414,7 @@ int main(int argc, char **argv)
 
     int status = 0;
     if (cv >= 2) {
-        cross_validate(&train_set, ex, n, cv, &p, dump);
+        cross_validate(&train_set, ex, n, cv, &p, dump, holdout);
     } else {
         float *w = xmalloc(GUARD_HASH_DIM * sizeof(float));
         bool *use = xmalloc(n);

@@ -61,6 +61,7 @@ enum {
     W_SECNOUN = 1u << 21, /* key, keys, token, tokens */
     W_PROMPT = 1u << 22,  /* prompt, prompts: an instruction only to a strong verb */
     W_POSNOUN = 1u << 23, /* text, words, message: "the text above" */
+    W_SOURCE = 1u << 24,  /* articles, documents: the material an app gives the model */
 };
 
 struct word_class {
@@ -78,7 +79,8 @@ static const struct word_class classes[] = {
                 "ignorier vergiss vergessen vergesse missachte missachten olvida olvide olvidar "
                 "ignora ignorar ignorad oubliez oublie oublier ignorez ignorer dimentica "
                 "dimenticate ignorate esqueca esquece esquecer игнорируй игнорируйте игнорировать "
-                "забудь забудьте проигнорируй проигнорируйте yoksay unut abaikan lupakan"},
+                "забудь забудьте проигнорируй проигнорируйте yoksay unut abaikan lupakan zaboravi "
+                "zaboravite regardless contrary deviating notwithstanding abweichend entgegen"},
     {W_VWEAK, "override overriding bypass skip neglect overlook omit discard abandon dismiss drop "
               "disobey abandone verwirf verwerfe"},
     {W_NEG, "not don't dont stop never longer nicht no ne"},
@@ -88,11 +90,11 @@ static const struct word_class classes[] = {
               "vorangehenden vorangegangenen vorigen deine deinen ihre anteriores anterior "
               "previas precedentes precedenti precedente anteriori tus vos tes"},
     {W_QALL, "all any every alle allen todas todos toutes tous tutte tutti все всё semua tum "
-             "tumu"},
+             "tumu sve svi"},
     {W_OINSTR, "instructions instruction directives directive prompt prompts guidelines "
                "programming guardrails safeguards anweisungen anweisung instruktionen "
                "instrucciones consignes istruzioni instrucoes directivas directrices инструкции "
-               "указания talimatlari talimatlar instruksi petunjuk"},
+               "указания talimatlari talimatlar instruksi petunjuk instrukcije upute"},
     {W_OMED, "rules commands orders tasks assignments context information constraints "
              "restrictions messages conversation directions aufgaben auftrage befehle regeln "
              "informationen angaben reglas regles regole tareas taches compiti ordenes articles "
@@ -100,7 +102,7 @@ static const struct word_class classes[] = {
     {W_OALL, "everything alles todo tout tutto tudo anything все"},
     {W_TAIL, "before above said told earlier previously davor vorher zuvor antes avant prima"},
     {W_VOID, "void null cancelled canceled invalid obsolete revoked overridden superseded "
-             "replaced ungultig aufgehoben"},
+             "replaced irrelevant ungultig aufgehoben unwichtig irrelevant"},
     {W_RVERB, "reveal show print output repeat display tell give share dump leak list spell "
               "confirm disclose expose provide recite say state what what's whats reproduce "
               "echo zeige zeigen gib nenne verrate wiederhole drucke muestra dime revela "
@@ -118,6 +120,7 @@ static const struct word_class classes[] = {
     {W_PROMPT, "prompt prompts"},
     {W_POSNOUN, "text texts words message messages content lines sentences instructions "
                 "prompt everything"},
+    {W_SOURCE, "articles documents artikel dokumente"},
     {W_POSITION, "above beginning preceding"},
     {W_MODEWORD, "system admin administrator developer god root sudo override security "
                  "maintenance debug"},
@@ -198,6 +201,20 @@ static const struct phrase phrases[] = {
     {GUARD_SIG_PERSONA, 0.35, "eres ahora"},
     {GUARD_SIG_PERSONA, 0.35, "tu es maintenant"},
     {GUARD_SIG_PERSONA, 0.30, "pretend you can"},
+    {GUARD_SIG_PERSONA, 0.30, "i want you to act as"},
+    {GUARD_SIG_PERSONA, 0.30, "ich mochte dass sie als"},
+    {GUARD_SIG_PERSONA, 0.45, "repeat after me"},
+    {GUARD_SIG_PERSONA, 0.35, "just output"},
+    {GUARD_SIG_PERSONA, 0.30, "only output"},
+    {GUARD_SIG_PERSONA, 0.35, "do not answer this question"},
+    {GUARD_SIG_PERSONA, 0.30, "now come new tasks"},
+    {GUARD_SIG_PERSONA, 0.30, "now further tasks"},
+    {GUARD_SIG_PERSONA, 0.25, "new challenge for you"},
+    {GUARD_SIG_PERSONA, 0.25, "that is done"},
+    {GUARD_SIG_PERSONA, 0.25, "that is enough"},
+    {GUARD_SIG_PERSONA, 0.30, "answer by your own knowledge"},
+    {GUARD_SIG_PERSONA, 0.35, "make something up"},
+    {GUARD_SIG_PERSONA, 0.30, "hate speech"},
     {GUARD_SIG_PERSONA, 0.30, "role playing as"},
     {GUARD_SIG_PERSONA, 0.35, "stell dir vor du bist"},
     {GUARD_SIG_OVERRIDE, 0.85, "bo qua cac huong dan"},
@@ -693,13 +710,25 @@ static void scan_override(struct scan *sc)
             }
         }
     }
-    /* "(all) previous instructions are void / no longer apply" */
+    /* "(all) previous instructions are void", "all prior information is irrelevant" */
     for (size_t i = 0; i + 1 < n; i++) {
-        if (!(v[i].flags & W_QTEMP) || !(v[i + 1].flags & W_OINSTR))
+        if (!(v[i].flags & W_QTEMP) || !(v[i + 1].flags & (W_OINSTR | W_OMED)))
             continue;
-        for (size_t j = i + 2; j < n && j <= i + 5 && !v[j].brk; j++) {
+        for (size_t j = i + 2; j < n && j <= i + 8 && !v[j].brk; j++) {
             if (v[j].flags & W_VOID) {
-                hit_tokens(sc, GUARD_SIG_OVERRIDE, 0.85, i, j);
+                hit_tokens(sc, GUARD_SIG_OVERRIDE, (v[i + 1].flags & W_OINSTR) ? 0.85 : 0.6, i, j);
+                break;
+            }
+        }
+    }
+    /* "do not look in the documents", "not by the articles": steering the model
+     * away from the material it was given (retrieval-augmented apps). */
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (!(v[i].flags & W_NEG))
+            continue;
+        for (size_t j = i + 1; j < n && j <= i + 5 && !v[j].brk; j++) {
+            if (v[j].flags & W_SOURCE) {
+                hit_tokens(sc, GUARD_SIG_OVERRIDE, 0.45, i, j);
                 break;
             }
         }
