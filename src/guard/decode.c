@@ -100,11 +100,38 @@ struct finder {
     size_t n;
 };
 
+/*
+ * A decoded result that is itself an encoding (base64 of base64, hex of
+ * base64): kept so that the caller's next decoding round can open it.
+ */
+static bool looks_encoded(const char *s, size_t len)
+{
+    if (len < MIN_BASE64)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (b64val((unsigned char)s[i]) < 0 && s[i] != '=' && s[i] != ' ' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+/* Spaced-out letters may carry no word breaks at all ("s a y t h a t"). */
+static bool looks_like_letters(const char *s, size_t len)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < len; i++)
+        letters += (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z');
+    return len >= MIN_SPACED && letters * 10 >= len * 9;
+}
+
 /* Keep a decoded buffer if it reads as text; takes ownership of `buf`. */
 static void keep(struct finder *f, const char *encoding, size_t off, size_t len,
                  struct sk_buf *buf)
 {
-    if (f->n >= f->max || !guard_looks_like_text(sk_buf_str(buf), buf->len)) {
+    const char *s = sk_buf_str(buf);
+    bool readable = guard_looks_like_text(s, buf->len) ||
+                    (strcmp(encoding, "spaced") == 0 && looks_like_letters(s, buf->len)) ||
+                    (strcmp(encoding, "percent") != 0 && looks_encoded(s, buf->len));
+    if (f->n >= f->max || !readable) {
         sk_buf_close(buf);
         return;
     }
@@ -438,8 +465,16 @@ static bool has_needle(const char *s, size_t len, const char *const *needles, si
 
 static void find_transforms(struct finder *f, const char *fold, size_t len)
 {
-    if (len == 0 || len > GUARD_DECODE_MAX_BYTES * 4)
+    if (len == 0)
         return;
+    /* Transform at most the first GUARD_DECODE_MAX_BYTES * 4 bytes (cut at a
+     * character boundary): an instruction hidden in a long text starts early
+     * enough to be read, and the cost stays bounded. */
+    if (len > GUARD_DECODE_MAX_BYTES * 4) {
+        len = GUARD_DECODE_MAX_BYTES * 4;
+        while (len > 0 && ((unsigned char)fold[len] & 0xc0) == 0x80)
+            len--;
+    }
     bool rot = has_needle(fold, len, rot13_needles, ARRAY_SIZE(rot13_needles));
     bool rev = has_needle(fold, len, reversed_needles, ARRAY_SIZE(reversed_needles));
     if (!rot && !rev)
@@ -644,7 +679,16 @@ static void find_ciphers(struct finder *f, const char *fold, size_t len)
             if (c == '\'' && i > 0 && i + 1 < len && is_alnum((unsigned char)fold[i - 1]) &&
                 is_alnum((unsigned char)fold[i + 1]))
                 continue;
-            if (i > start && i - start < GUARD_DECODE_MAX_BYTES)
+            /* A long segment (no punctuation for pages) is checked in chunks
+             * cut at spaces, so length is no hiding place. */
+            while (i > start && i - start >= 1024 && f->n < f->max) {
+                size_t cut = start + 1024;
+                while (cut > start + 512 && fold[cut] != ' ')
+                    cut--;
+                check_segment(f, fold, start, cut);
+                start = cut;
+            }
+            if (i > start)
                 check_segment(f, fold, start, i);
             start = i + 1;
         }
