@@ -2,14 +2,17 @@
 #   make run    install what is missing, build, and serve on 127.0.0.1:8080
 #   make test   install what is missing, build (plain and ASan+UBSan), run every test
 # Others: make build, make bench, make bench-detect, make bench-guard,
-#         make bench-web, make fuzz, make soak, make screenshot, make clean.
+#         make bench-web, make train-guard, make fuzz, make soak, make screenshot,
+#         make clean.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CONFIG     ?=
 MESON_OPTS ?=
+# The public data sets the guard is trained and measured on.
+DATASETS   ?= $(or $(SKITTY_DATASETS),/work/shared/datasets)
 
-.PHONY: all deps build build-asan run test bench bench-detect bench-guard fuzz soak screenshot bench-web clean
+.PHONY: all deps build build-asan run test bench bench-detect bench-guard fuzz soak screenshot bench-web train-guard clean
 
 all: build
 
@@ -36,7 +39,7 @@ run: build
 # instead of skipping it.
 test: build build-asan
 	@SKITTY_SANDBOX_MUST_WORK=$$([ "$$(id -u)" -eq 0 ] && echo 1 || echo 0) \
-	  scripts/run-tests.sh $(BUILD) $(ASAN_BUILD):unit,api
+	  scripts/run-tests.sh $(BUILD) $(ASAN_BUILD):unit,api,guard
 
 bench: build
 	@scripts/install-deps.sh --bench
@@ -56,6 +59,15 @@ fuzz: deps
 
 bench-detect: build
 	bench/detect.sh
+
+# The guard classifier's weights, from the train splits only; bit-for-bit
+# reproducible (fixed seed, single thread).
+train-guard: build
+	./$(BUILD)/tools/guard-train --data $(DATASETS) --out data/guard/classifier.bin
+
+# The guard's figures (held-out splits) into BENCHMARKS.md.
+bench-guard: build
+	DATASETS=$(DATASETS) BUILD=$(BUILD) bench/guard.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -10,9 +10,8 @@
  *         -Ibuild -Isrc tests/model/fuzz-model.c build/libskitty.a -ljansson -lm
  *     ./a.out tests/model/fuzz-corpus
  *
- * Built normally, main() replays the files named on the command line (the
- * corpus in tests/model/fuzz-corpus) and prints TAP, which is how the test
- * suite runs it.
+ * Replayed over fuzz/corpus/model by `make test`, fuzzed by `make fuzz`
+ * (see driver.h).
  */
 #include "config.h"
 
@@ -26,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "driver.h"
 
 static struct catalog *cat;
 
@@ -56,33 +55,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(text);
     return 0;
 }
-
-#ifndef SKITTY_LIBFUZZER
-int main(int argc, char **argv)
-{
-    int n = 0;
-    for (int a = 1; a < argc; a++) {
-        DIR *d = opendir(argv[a]);
-        if (!d)
-            continue;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char path[1024];
-            snprintf(path, sizeof(path), "%s/%s", argv[a], e->d_name);
-            char *data = NULL;
-            size_t len = 0;
-            if (sk_read_file(path, 1 << 20, &data, &len) < 0)
-                continue;
-            LLVMFuzzerTestOneInput((const uint8_t *)data, len);
-            free(data);
-            printf("ok %d - replayed %s\n", ++n, e->d_name);
-        }
-        closedir(d);
-    }
-    catalog_free(cat);
-    printf("1..%d\n", n);
-    return n > 0 ? 0 : 1;
-}
-#endif

@@ -3,9 +3,8 @@
  * (the workers read attacker-chosen code), so every adapter must turn any
  * bytes into findings or a clean error, never a crash.
  *
- * With libFuzzer: clang -fsanitize=fuzzer,address ... (LLVMFuzzerTestOneInput).
- * Without it, main() replays the files named on the command line, which is
- * how the corpus runs in the test suite.
+ * Replayed over fuzz/corpus/adapter by `make test`, fuzzed by `make fuzz`
+ * (see driver.h).
  */
 #include "config.h"
 
@@ -16,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "driver.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,21 +32,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     adapter_parse_ping((const char *)data + 1, size - 1, version, sizeof(version), &err);
     return 0;
 }
-
-#ifndef SKITTY_LIBFUZZER
-int main(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        if (sk_read_file(argv[i], 1 << 24, &buf, &len) < 0) {
-            fprintf(stderr, "cannot read %s\n", argv[i]);
-            return 1;
-        }
-        LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-        free(buf);
-    }
-    printf("replayed %d inputs\n", argc - 1);
-    return 0;
-}
-#endif
