@@ -77,6 +77,7 @@ static const struct opt opts[] = {
     INT("sandbox", "max_wall_s", sandbox_max_wall_s, 1, 3600),
     INT("sandbox", "uid_base", sandbox_uid_base, 1000, 2000000000),
     INT("sandbox", "uid_count", sandbox_uid_count, 1, 65536),
+    INT("sandbox", "slots", sandbox_slots, 0, 4096),
 
     STR("checks", "allow_categories", allow_categories),
     STR("checks", "block_severity", block_severity),

@@ -80,6 +80,7 @@ struct sk_config {
     int sandbox_max_wall_s;    /* ceiling for per-run overrides; default 60 */
     int sandbox_uid_base;      /* first host uid of the pool; default 100000 */
     int sandbox_uid_count;     /* pool size; default 1000 */
+    int sandbox_slots;         /* runs at once per daemon; 0 = one per online CPU */
 
     /* [checks] */
     char allow_categories[256]; /* comma list of policy categories a deployment allows */

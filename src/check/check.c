@@ -86,14 +86,38 @@ struct analysers *checker_analysers(struct checker *c)
     return c ? c->analysers : NULL;
 }
 
-void checker_run(struct checker *c, const struct lang *lang, const char *code, size_t len,
-                 const char *extra_allow, struct check_section *ast, struct check_section *stat)
+void checker_run_ast(struct checker *c, const struct lang *lang, const char *code, size_t len,
+                     const char *extra_allow, struct check_section *ast)
 {
     if (c->ast)
         ast_policy_check(c->ast, lang, code, len, extra_allow, ast);
     else
         check_section_fail(ast, CHECK_UNAVAILABLE, "no AST policy loaded");
+}
+
+void checker_run_static(struct checker *c, const struct lang *lang, const char *code, size_t len,
+                        struct check_section *stat)
+{
     analysers_check(c->analysers, lang, code, len, stat);
+}
+
+void checker_run(struct checker *c, const struct lang *lang, const char *code, size_t len,
+                 const char *extra_allow, struct check_section *ast, struct check_section *stat)
+{
+    checker_run_ast(c, lang, code, len, extra_allow, ast);
+    checker_run_static(c, lang, code, len, stat);
+}
+
+bool checker_warm(struct checker *c)
+{
+    static const char *const kinds[] = {"bandit", "eslint-js", "eslint-ts", "tsc", "solhint",
+                                        "solc"};
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+        struct analysers_stats st;
+        if (analysers_stats(c->analysers, kinds[i], &st) < 0 || st.starts == 0)
+            return false;
+    }
+    return true;
 }
 
 enum verdict checker_verdict(const struct checker *c, const struct check_section *const *sections,

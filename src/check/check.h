@@ -15,6 +15,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/conf.h"
@@ -48,6 +49,15 @@ struct analysers *checker_analysers(struct checker *c);
  */
 void checker_run(struct checker *c, const struct lang *lang, const char *code, size_t len,
                  const char *extra_allow, struct check_section *ast, struct check_section *stat);
+
+/* The two halves of checker_run(), for callers that time them apart. */
+void checker_run_ast(struct checker *c, const struct lang *lang, const char *code, size_t len,
+                     const char *extra_allow, struct check_section *ast);
+void checker_run_static(struct checker *c, const struct lang *lang, const char *code, size_t len,
+                        struct check_section *stat);
+
+/* True when every kind of analyser worker has been started at least once. */
+bool checker_warm(struct checker *c);
 
 /* The verdict over any number of sections (NULL entries are skipped). */
 enum verdict checker_verdict(const struct checker *c, const struct check_section *const *sections,

@@ -41,6 +41,7 @@ struct model_request {
                                 fence, with its canary); not owned */
     const char *user;        /* chat providers: the fenced user message; not owned */
     const char *request_id;  /* for logs; not owned */
+    int timeout_ms;          /* what is left of the request's time; 0 = the provider's own */
 };
 
 struct model_reply {

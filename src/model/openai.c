@@ -172,7 +172,10 @@ static int openai_call(void *state, const struct model_request *req, struct mode
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+    /* The configured timeout, or less when the request's own deadline is nearer. */
+    long timeout = req->timeout_ms > 0 && req->timeout_ms < o->timeout_ms ? req->timeout_ms
+                                                                          : o->timeout_ms;
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* we are threaded */
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -196,8 +199,7 @@ static int openai_call(void *state, const struct model_request *req, struct mode
 
         if (rc == CURLE_OPERATION_TIMEDOUT) {
             /* A timeout is not retried: the caller's deadline is already spent. */
-            ret = sk_err_msg(err, ETIMEDOUT, "model endpoint timed out after %ld ms",
-                             o->timeout_ms);
+            ret = sk_err_msg(err, ETIMEDOUT, "model endpoint timed out after %ld ms", timeout);
             break;
         } else if (rc == CURLE_WRITE_ERROR) {
             ret = sk_err_msg(err, EBADMSG, "model reply larger than %u bytes", REPLY_MAX);

@@ -13,7 +13,9 @@
  *   hang           never answers within the client's timeout (sleeps 20 s)
  *   slow           answers like ok-python after 2 s
  *   huge           a 5 MiB reply
- *   echo           replies with the request's messages inside a python block
+ *   echo           replies with the request's messages (system prompt and canary
+ *                  included) inside a python block: a leak the gateway must catch
+ *   echo-user      replies with the user message only, inside a python block
  *
  * GET /last returns the last request: {"authorization": ..., "body": {...}}.
  * Prints "port N" on stdout once listening on 127.0.0.1.
@@ -130,8 +132,11 @@ static enum MHD_Result answer(struct MHD_Connection *c, const struct upload *u)
         big[n] = '\0';
         ret = chat(c, big);
         free(big);
-    } else if (!strcmp(mode, "echo")) {
-        char *msgs = json_dumps(json_object_get(body, "messages"), JSON_COMPACT);
+    } else if (!strcmp(mode, "echo") || !strcmp(mode, "echo-user")) {
+        json_t *m = json_object_get(body, "messages");
+        if (!strcmp(mode, "echo-user"))
+            m = json_object_get(json_array_get(m, json_array_size(m) - 1), "content");
+        char *msgs = json_dumps(m, JSON_COMPACT | JSON_ENCODE_ANY);
         char *text;
         if (asprintf(&text, "```python\n# %s\nprint('echo')\n```", msgs ? msgs : "") < 0)
             abort();

@@ -459,7 +459,7 @@ async function noInjection(page, where) {
 async function scenarioXss(context, fake, problems) {
   // 1. A real model reply carrying the planted text: the echo model returns
   //    the request's messages inside a Python block.
-  const srv = await startServer(skitty, fakeModelConfig(fake.port, 'echo'));
+  const srv = await startServer(skitty, fakeModelConfig(fake.port, 'echo-user'));
   try {
     const page = await openPage(context, srv.url, problems);
     await fill(page, { endpoint: 'complete', code: `# ${EVIL_MARK}\n<script>window.__xss=2</script>\n` });
