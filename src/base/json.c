@@ -44,7 +44,7 @@ int sk_json_get_str(json_t *obj, const char *key, bool required, const char **ou
 
 char *sk_json_dumps(const json_t *v)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(10));
     if (!s)
         s = xstrdup("null");
     return s;

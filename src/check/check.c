@@ -7,6 +7,8 @@
 #include "check/check.h"
 #include "check/analysers-internal.h"
 #include "check/ast.h"
+#include "base/buf.h"
+#include "base/json.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -106,6 +108,59 @@ void checker_run(struct checker *c, const struct lang *lang, const char *code, s
 {
     checker_run_ast(c, lang, code, len, extra_allow, ast);
     checker_run_static(c, lang, code, len, stat);
+}
+
+int checker_compile(struct checker *c, const struct lang *lang, const char *code, size_t len,
+                    json_t **out, struct sk_err *err)
+{
+    if (lang->id != LANG_SOLIDITY)
+        return -ENOTSUP;
+    double t0 = sk_now_ms();
+    json_t *j = NULL;
+    int ret = analysers_solc_compile(c->analysers, code, len, false, &j, err);
+    if (ret < 0)
+        return ret;
+    struct analysers_stats st;
+    analysers_stats(c->analysers, "solc", &st);
+    bool compiled = json_is_true(json_object_get(j, "compiled"));
+    struct sk_buf output, errors;
+    sk_buf_init(&output, 1 << 20);
+    sk_buf_init(&errors, 4 << 20);
+    json_t *e, *contracts = json_object_get(j, "contracts");
+    size_t i;
+    json_array_foreach(json_object_get(j, "results"), i, e) {
+        sk_buf_printf(&errors, "%sline %lld:%lld: %s %s: %s", errors.len ? "\n" : "",
+                      (long long)json_integer_value(json_object_get(e, "line")),
+                      (long long)json_integer_value(json_object_get(e, "column")),
+                      json_string_value(json_object_get(e, "severity")),
+                      json_string_value(json_object_get(e, "errorCode")),
+                      json_string_value(json_object_get(e, "message")));
+    }
+    if (compiled) {
+        sk_buf_printf(&output, "solc %s: %zu contract(s)\n", st.version, json_object_size(contracts));
+        const char *name;
+        json_t *cj;
+        json_object_foreach(contracts, name, cj) {
+            const char *hex = json_string_value(json_object_get(cj, "bytecode"));
+            sk_buf_printf(&output, "%s: %zu bytes of bytecode\n", name, hex ? strlen(hex) / 2 : 0);
+        }
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "output", json_stringn(sk_buf_str(&output), output.len));
+    json_object_set_new(o, "errors", sk_json_string_lossy(sk_buf_str(&errors), errors.len));
+    json_object_set_new(o, "compilation_status", json_string(compiled ? "success" : "failed"));
+    json_object_set_new(o, "status", json_string(compiled ? "ok" : "not_run"));
+    json_object_set_new(o, "exit_code", json_null());
+    json_object_set_new(o, "signal", json_null());
+    json_object_set_new(o, "wall_ms", json_integer((json_int_t)(sk_now_ms() - t0)));
+    json_object_set_new(o, "cpu_ms", json_integer(0));
+    json_object_set_new(o, "max_rss_kb", json_integer(0));
+    json_object_set_new(o, "output_truncated", json_false());
+    sk_buf_close(&output);
+    sk_buf_close(&errors);
+    json_decref(j);
+    *out = o;
+    return 0;
 }
 
 bool checker_warm(struct checker *c)

@@ -56,6 +56,19 @@ void checker_run_ast(struct checker *c, const struct lang *lang, const char *cod
 void checker_run_static(struct checker *c, const struct lang *lang, const char *code, size_t len,
                         struct check_section *stat);
 
+/*
+ * For a language whose "execution" is compilation (Solidity: nothing is
+ * deployed), compile `code` with the warm compiler worker and give the
+ * contract's execution_results (a new reference in *out): compilation_status
+ * success or failed, status ok (or not_run when it did not compile), the
+ * contracts and their bytecode sizes as output, the compiler's errors and
+ * warnings with their lines as errors. Returns -ENOTSUP for languages that
+ * run (the caller uses the sandbox runners), or a negative errno when the
+ * compiler worker failed.
+ */
+int checker_compile(struct checker *c, const struct lang *lang, const char *code, size_t len,
+                    json_t **out, struct sk_err *err);
+
 /* True when every kind of analyser worker has been started at least once. */
 bool checker_warm(struct checker *c);
 
