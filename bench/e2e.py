@@ -77,7 +77,7 @@ class Server:
         conf = os.path.join(tmp, "skitty.conf")
         with open(conf, "w") as f:
             f.write("[server]\naudit_db = %s/audit.db\nconcurrency = 8\nqueue_length = 256\n"
-                    "log_level = warn\n[checks]\nworkers_at_boot = true\n"
+                    "[checks]\nworkers_at_boot = true\n"
                     "[limits]\nrequests_per_minute = 1000000\nconcurrent = 1000\n" % tmp)
         self.log = open(os.path.join(tmp, "server.log"), "w+")
         self.proc = subprocess.Popen([SKITTY, "serve", "--config", conf, "--listen", "127.0.0.1:0"],
