@@ -69,5 +69,9 @@ train-guard: build
 bench-guard: build
 	DATASETS=$(DATASETS) BUILD=$(BUILD) bench/guard.sh
 
+# Ten minutes of mixed load, then the fault injections; figures to BENCHMARKS.md.
+soak: build
+	@scripts/soak.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

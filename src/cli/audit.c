@@ -71,19 +71,18 @@ int cmd_audit(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (strcmp(format, "jsonl") != 0) {
+        fprintf(stderr, "skitty audit: --format must be jsonl\n");
+        return EXIT_USAGE;
+    }
     static struct sk_config cfg;
     if (cli_load_config(&cfg, config) < 0)
         return EXIT_INCOMPLETE;
     struct sk_err err;
     struct audit *a;
-    if (audit_open(db ? db : cfg.audit_db, &a, &err) < 0) {
+    if (audit_open_readonly(db ? db : cfg.audit_db, &a, &err) < 0) {
         fprintf(stderr, "skitty audit: %s\n", err.msg);
         return EXIT_INCOMPLETE;
-    }
-    if (strcmp(format, "jsonl") != 0) {
-        fprintf(stderr, "skitty audit: --format must be jsonl\n");
-        audit_close(a);
-        return EXIT_USAGE;
     }
     int rc = 0;
     if (!strcmp(what, "count")) {

@@ -186,6 +186,29 @@ int audit_open(const char *path, struct audit **out, struct sk_err *err)
     return 0;
 }
 
+int audit_open_readonly(const char *path, struct audit **out, struct sk_err *err)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        int ret = db_error(err, db, rc, path);
+        sqlite3_close(db);
+        return ret;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    int64_t version = 0;
+    if (query_int(db, "PRAGMA user_version", &version) < 0 || version > AUDIT_SCHEMA_VERSION) {
+        sqlite3_close(db);
+        return sk_err_msg(err, EPROTO, "audit log %s: unknown schema version %lld", path,
+                          (long long)version);
+    }
+    struct audit *a = xcalloc(1, sizeof(*a));
+    a->db = db;
+    pthread_mutex_init(&a->lock, NULL);
+    *out = a;
+    return 0;
+}
+
 void audit_close(struct audit *a)
 {
     if (!a)
@@ -207,6 +230,8 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 int audit_append(struct audit *a, const struct audit_record *r, struct sk_err *err)
 {
     char hash[65];
+    if (!a->insert)
+        return sk_err_msg(err, EROFS, "audit log: opened read-only");
     pthread_mutex_lock(&a->lock);
     record_hash(a->last_hash, r, hash);
     sqlite3_stmt *st = a->insert;

@@ -48,6 +48,11 @@ struct audit;
  * negative errno.
  */
 int audit_open(const char *path, struct audit **out, struct sk_err *err);
+/*
+ * Open an existing database for reading only (verify, count, export): it
+ * works on a full disk and never changes the file. Appends fail.
+ */
+int audit_open_readonly(const char *path, struct audit **out, struct sk_err *err);
 void audit_close(struct audit *a);
 
 /*

@@ -17,7 +17,11 @@
  *                  included) inside a python block: a leak the gateway must catch
  *   echo-user      replies with the user message only, inside a python block
  *
+ *   drop           closes the connection without an answer
+ *
  * GET /last returns the last request: {"authorization": ..., "body": {...}}.
+ * GET /override/<mode> makes every request behave as <mode> whatever its
+ * model name, until GET /override/none (the fault tests flip it under load).
  * Prints "port N" on stdout once listening on 127.0.0.1.
  */
 #include "config.h"
@@ -39,6 +43,7 @@ struct upload {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char *last_request;
+static char override[32]; /* "" = none */
 static int calls_429;
 
 static const char *code_for(const char *lang)
@@ -99,6 +104,16 @@ static enum MHD_Result answer(struct MHD_Connection *c, const struct upload *u)
     const char *mode = json_string_value(json_object_get(body, "model"));
     if (!mode)
         mode = "ok-python";
+    char forced[32];
+    pthread_mutex_lock(&lock);
+    snprintf(forced, sizeof(forced), "%s", override);
+    pthread_mutex_unlock(&lock);
+    if (forced[0])
+        mode = forced;
+    if (!strcmp(mode, "drop")) {
+        json_decref(body);
+        return MHD_NO; /* MHD closes the connection: no answer at all */
+    }
     enum MHD_Result ret;
     if (!strncmp(mode, "ok-", 3) && code_for(mode + 3)) {
         char *text;
@@ -174,6 +189,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         enum MHD_Result r = reply(c, 200, last_request ? last_request : "{}");
         pthread_mutex_unlock(&lock);
         return r;
+    }
+    if (!strcmp(method, "GET") && !strncmp(url, "/override/", 10)) {
+        pthread_mutex_lock(&lock);
+        snprintf(override, sizeof(override), "%s", strcmp(url + 10, "none") ? url + 10 : "");
+        pthread_mutex_unlock(&lock);
+        return reply(c, 200, "{}");
     }
     if (!strcmp(method, "POST") && !strcmp(url, "/v1/chat/completions"))
         return answer(c, u);
