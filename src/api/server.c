@@ -342,6 +342,7 @@ static enum MHD_Result serve_metrics(struct api_server *s, struct MHD_Connection
                           rid, 0);
     struct sk_buf b;
     sk_buf_init(&b, 4u << 20);
+    pipeline_metrics(s->pipeline);
     metrics_render(&b);
     size_t len = b.len;
     return queue(c, 200, sk_buf_steal(&b), len, "text/plain; version=0.0.4", NULL, 0);

@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/metrics.h"
 #include "base/util.h"
+#include "check/analysers.h"
 #include "check/check.h"
 #include "check/finding.h"
 #include "exec/exec.h"
@@ -139,6 +140,16 @@ int pipeline_new(const struct sk_config *cfg, struct pipeline **out, struct sk_e
                      "Sandboxed runs by language and execution status.");
     metrics_describe("skitty_repair_rounds_total", "counter",
                      "Repair rounds by trigger and by whether they helped.");
+    metrics_describe("skitty_worker_starts_total", "counter",
+                     "Analyser worker processes started (first start, restarts, recycles).");
+    metrics_describe("skitty_worker_crashes_total", "counter",
+                     "Analyser workers that died or broke the protocol.");
+    metrics_describe("skitty_worker_timeouts_total", "counter",
+                     "Analyser workers killed for missing the per-request deadline.");
+    metrics_describe("skitty_worker_recycles_total", "counter",
+                     "Analyser workers retired after their request or memory limit.");
+    metrics_describe("skitty_worker_requests_total", "counter",
+                     "Check requests answered by each kind of analyser worker.");
     *out = p;
     return 0;
 }
@@ -153,6 +164,27 @@ void pipeline_free(struct pipeline *p)
     guard_free(p->guard);
     sem_destroy(&p->runs);
     free(p);
+}
+
+void pipeline_metrics(struct pipeline *p)
+{
+    static const char *const kinds[] = {"bandit", "eslint-js", "eslint-ts", "tsc", "solhint",
+                                        "solc"};
+    if (!p->checker)
+        return;
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+        struct analysers_stats st;
+        if (analysers_stats(checker_analysers(p->checker), kinds[i], &st) < 0)
+            continue;
+        char labels[48];
+        snprintf(labels, sizeof(labels), "worker=\"%s\"", kinds[i]);
+        /* Cumulative counts kept by the pool: exposed as counters. */
+        metrics_gauge("skitty_worker_starts_total", labels, (double)st.starts);
+        metrics_gauge("skitty_worker_crashes_total", labels, (double)st.crashes);
+        metrics_gauge("skitty_worker_timeouts_total", labels, (double)st.timeouts);
+        metrics_gauge("skitty_worker_recycles_total", labels, (double)st.recycles);
+        metrics_gauge("skitty_worker_requests_total", labels, (double)st.requests);
+    }
 }
 
 bool pipeline_ready(struct pipeline *p, json_t *checks)

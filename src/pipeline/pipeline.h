@@ -69,6 +69,9 @@ void pipeline_handle(struct pipeline *p, const struct pipeline_input *in,
 
 void pipeline_output_close(struct pipeline_output *out);
 
+/* Refresh the metrics that are read from the parts (analyser workers). */
+void pipeline_metrics(struct pipeline *p);
+
 /*
  * Readiness: whether the audit log accepts writes, the sandbox is usable
  * and the analyser workers are warm. Adds one boolean per check to
