@@ -25,6 +25,7 @@ struct audit {
     pthread_mutex_t lock;
     char last_hash[65];   /* hex hash of the newest record ("" when empty) */
     int last_ok;          /* the last write succeeded */
+    int version;          /* schema version of the file (read-only handles see old ones) */
 };
 
 static const char schema[] =
@@ -96,7 +97,10 @@ static void record_hash(const char *prev, const struct audit_record *r, char out
     hash_field(h, r->error);
     hash_field(h, r->prompt);
     hash_field(h, r->response_json);
-    hash_field(h, r->detail_json);
+    /* Added in schema version 2: hashed when present, so that version 1
+     * records (which have none) still verify. */
+    if (r->detail_json)
+        hash_field(h, r->detail_json);
     gnutls_hash_deinit(h, d);
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", d[i]);
@@ -159,8 +163,10 @@ int audit_open(const char *path, struct audit **out, struct sk_err *err)
         ret = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
     if (!ret)
         ret = exec_sql(db, schema, err);
+    if (!ret && version == 1) /* 1 -> 2: the detail column */
+        ret = exec_sql(db, "ALTER TABLE requests ADD COLUMN detail TEXT", err);
     if (!ret)
-        ret = exec_sql(db, "PRAGMA user_version=1", err);
+        ret = exec_sql(db, "PRAGMA user_version=2", err);
     if (ret < 0) {
         sqlite3_close(db);
         return ret;
@@ -168,6 +174,7 @@ int audit_open(const char *path, struct audit **out, struct sk_err *err)
 
     struct audit *a = xcalloc(1, sizeof(*a));
     a->db = db;
+    a->version = AUDIT_SCHEMA_VERSION;
     pthread_mutex_init(&a->lock, NULL);
     if (sqlite3_prepare_v2(db, insert_sql, -1, &a->insert, NULL) != SQLITE_OK) {
         ret = db_error(err, db, SQLITE_ERROR, "preparing insert");
@@ -204,6 +211,7 @@ int audit_open_readonly(const char *path, struct audit **out, struct sk_err *err
     }
     struct audit *a = xcalloc(1, sizeof(*a));
     a->db = db;
+    a->version = (int)version;
     pthread_mutex_init(&a->lock, NULL);
     *out = a;
     return 0;
@@ -285,6 +293,10 @@ static const char *col(sqlite3_stmt *st, int i)
 static const char select_sql[] =
     "SELECT seq, id, ts_ms, endpoint, language, key_name, status, verdict, findings, timings,"
     " model, error, prompt, response, detail, prev_hash, hash FROM requests ORDER BY seq";
+/* The same for a version 1 file opened read-only (no detail column yet). */
+static const char select_v1_sql[] =
+    "SELECT seq, id, ts_ms, endpoint, language, key_name, status, verdict, findings, timings,"
+    " model, error, prompt, response, NULL, prev_hash, hash FROM requests ORDER BY seq";
 
 static void read_row(sqlite3_stmt *st, struct audit_record *r)
 {
@@ -311,7 +323,7 @@ int audit_each(struct audit *a, int (*fn)(void *ctx, const struct audit_record *
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&a->lock);
-    if (sqlite3_prepare_v2(a->db, select_sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(a->db, a->version == 1 ? select_v1_sql : select_sql, -1, &st, NULL) != SQLITE_OK) {
         int ret = db_error(err, a->db, SQLITE_ERROR, "reading records");
         pthread_mutex_unlock(&a->lock);
         return ret;
@@ -337,7 +349,7 @@ int audit_verify(struct audit *a, int64_t *checked, struct sk_err *err)
     char prev[65] = "";
     *checked = 0;
     pthread_mutex_lock(&a->lock);
-    if (sqlite3_prepare_v2(a->db, select_sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(a->db, a->version == 1 ? select_v1_sql : select_sql, -1, &st, NULL) != SQLITE_OK) {
         ret = db_error(err, a->db, SQLITE_ERROR, "reading records");
         pthread_mutex_unlock(&a->lock);
         return ret;

@@ -11,8 +11,9 @@
  * Records are hash-chained: each stores SHA-256(previous hash || record),
  * so a changed, removed or reordered record is detected by audit_verify().
  *
- * The schema is versioned with PRAGMA user_version; opening a database
- * with a newer version than this build knows is an error.
+ * The schema is versioned with PRAGMA user_version; an older database is
+ * migrated in place when opened (version 2 added the `detail` column), and
+ * opening one with a newer version than this build knows is an error.
  */
 #pragma once
 
@@ -20,7 +21,7 @@
 
 #include "base/error.h"
 
-#define AUDIT_SCHEMA_VERSION 1
+#define AUDIT_SCHEMA_VERSION 2
 
 struct audit_record {
     const char *id;            /* request id; not owned (all fields) */

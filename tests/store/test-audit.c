@@ -103,6 +103,31 @@ int main(void)
        err.msg);
     audit_close(a);
 
+    /* A version 1 file (before the detail column) verifies read-only, and
+     * is migrated in place when opened for writing. */
+    char v1[160];
+    snprintf(v1, sizeof(v1), "%s/v1.db", dir);
+    audit_open(v1, &a, &err);
+    struct audit_record old = {.id = "old", .endpoint = "generate", .status = 200,
+                               .timings_json = "{}", .response_json = "{}"};
+    audit_append(a, &old, &err);
+    audit_close(a);
+    sql(v1, "ALTER TABLE requests DROP COLUMN detail; PRAGMA user_version = 1");
+    is_int(audit_open_readonly(v1, &a, &err), 0, "a version 1 file opens read-only");
+    is_int(audit_verify(a, &checked, &err), 0, "and its chain verifies");
+    audit_close(a);
+    is_int(audit_open(v1, &a, &err), 0, "opening it for writing migrates it");
+    struct audit_record fresh = {.id = "new", .endpoint = "generate", .status = 200,
+                                 .timings_json = "{}", .response_json = "{}",
+                                 .detail_json = "{\"final_code\":\"x\"}"};
+    is_int(audit_append(a, &fresh, &err), 0, "a version 2 record is appended");
+    is_int(audit_verify(a, &checked, &err), 0, "old and new records verify together");
+    is_int(checked, 2, "both");
+    audit_close(a);
+    ok(audit_open_readonly(v1, &a, &err) == 0 && audit_append(a, &fresh, &err) == -EROFS,
+       "a read-only handle refuses appends");
+    audit_close(a);
+
     /* A database from a newer version is refused, not silently written. */
     sql(db, "PRAGMA user_version = 99");
     is_int(audit_open(db, &a, &err), -EPROTO, "newer schema refused");
