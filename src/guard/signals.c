@@ -381,10 +381,6 @@ static void add_word(const char *w, size_t n, void *arg)
     nwords++;
 }
 
-struct phrase_build {
-    struct phrase_ids *p;
-};
-
 static void phrase_word(const char *w, size_t n, void *arg)
 {
     struct phrase_ids *p = arg;
