@@ -28,13 +28,13 @@
 #include <string.h>
 
 struct builtin {
-    struct catalog *cat;   /* owned */
-    size_t max_code_bytes; /* cap on the code of a completion request */
+    struct catalog *cat;     /* owned */
+    size_t max_code_bytes;   /* cap on the code of a completion request */
     size_t max_prompt_bytes; /* cap on the prompt of a generate request */
 };
 
-#define NO_REPAIRS_YET                                                                     \
-    "the offline model has no rule-based repairs yet; configure a model endpoint (see "   \
+#define NO_REPAIRS_YET                                                                             \
+    "the offline model has no rule-based repairs yet; configure a model endpoint (see "            \
     "README: model.provider = openai)"
 
 int model_builtin_new(const struct sk_config *cfg, void **state, struct sk_err *err)
@@ -106,10 +106,10 @@ static int complete(struct builtin *b, const struct model_request *req, struct m
     char closed[160];
     complete_stats_describe(&c.closed, closed, sizeof(closed));
     if (c.filled)
-        reply->explanation = xasprintf(
-            "Offline completion: filled %s() from the catalogue task %s/%s (%s)%s%s%s",
-            c.filled_name, c.task->lang->name, c.task->id, c.task->title,
-            c.filled > 1 ? " and more" : "", *closed ? "; " : "", closed);
+        reply->explanation =
+            xasprintf("Offline completion: filled %s() from the catalogue task %s/%s (%s)%s%s%s",
+                      c.filled_name, c.task->lang->name, c.task->id, c.task->title,
+                      c.filled > 1 ? " and more" : "", *closed ? "; " : "", closed);
     else
         reply->explanation = xasprintf("Offline completion: %s", closed);
     reply->raw = fenced(req->lang, c.code, c.len);

@@ -24,12 +24,12 @@
 #define BM25_B 0.75
 
 struct lang_index {
-    struct catalog_task *tasks;         /* owned; sorted by id */
-    size_t ntasks;                      /* entries */
-    char (*vocab)[CATALOG_TERM_MAX];    /* every term of every task, sorted; owned */
-    unsigned *df;                       /* tasks holding each vocab term; owned */
-    size_t nvocab;                      /* entries in vocab and df */
-    double avgdl;                       /* mean task length in words */
+    struct catalog_task *tasks;      /* owned; sorted by id */
+    size_t ntasks;                   /* entries */
+    char (*vocab)[CATALOG_TERM_MAX]; /* every term of every task, sorted; owned */
+    unsigned *df;                    /* tasks holding each vocab term; owned */
+    size_t nvocab;                   /* entries in vocab and df */
+    double avgdl;                    /* mean task length in words */
 };
 
 struct catalog {
@@ -46,6 +46,7 @@ struct catalog {
  * the language names (the language is a separate field of the request, and
  * only its tasks are searched). Sorted, for bsearch.
  */
+// clang-format off
 static const char *const stop_words[] = {
     "a", "able", "about", "above", "accept", "accepts", "after", "again", "algorithm", "all",
     "also", "am", "an", "and", "another", "any", "anything", "app", "application", "are",
@@ -71,6 +72,7 @@ static const char *const stop_words[] = {
     "whose", "why", "will", "with", "without", "would", "write", "writes", "writing", "you",
     "your",
 };
+// clang-format on
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -79,8 +81,7 @@ static int cmp_str(const void *a, const void *b)
 
 static bool is_stop_word(const char *w)
 {
-    return bsearch(&w, stop_words, ARRAY_SIZE(stop_words), sizeof(stop_words[0]), cmp_str) !=
-           NULL;
+    return bsearch(&w, stop_words, ARRAY_SIZE(stop_words), sizeof(stop_words[0]), cmp_str) != NULL;
 }
 
 static bool ends(const char *w, size_t n, const char *suffix)
@@ -140,8 +141,7 @@ static void stem(char *w)
 
 static bool word_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 /* Emit one matching term for the word in w (lower case), unless it is a stop word. */
@@ -326,15 +326,18 @@ static int parse_task(const struct lang *lang, const char *fname, const char *da
         char *value = trimmed_dup(ke + 1, (size_t)(le - ke - 1));
         if (!*value || strlen(value) > cap) {
             free(value);
-            return task_err(err, EINVAL, lang, fname, "line %u: '%.*s' is empty or longer than %zu bytes",
-                            lineno, (int)klen, k, cap);
+            return task_err(err, EINVAL, lang, fname,
+                            "line %u: '%.*s' is empty or longer than %zu bytes", lineno, (int)klen,
+                            k, cap);
         }
         *slot = value;
         p = nl ? nl + 1 : end;
     }
     if (!t->title || !t->description || !t->keywords)
         return task_err(err, EINVAL, lang, fname, "the header has no '%s'",
-                        !t->title ? "title" : !t->description ? "description" : "keywords");
+                        !t->title         ? "title"
+                        : !t->description ? "description"
+                                          : "keywords");
     /* Every keyword non-empty: "a,,b" is a typo. */
     for (const char *q = t->keywords;;) {
         size_t n = strcspn(q, ",");
@@ -403,8 +406,8 @@ static void build_def(const char *code, size_t code_len, const struct lex *lx,
         size_t p = i;
         while (p > 0 && !lex_tok_significant(&lx->toks[p - 1]))
             p--;
-        if (p > 0 && (lex_tok_is(&lx->toks[p - 1], code, ".") ||
-                      lex_tok_is(&lx->toks[p - 1], code, "?.")))
+        if (p > 0 &&
+            (lex_tok_is(&lx->toks[p - 1], code, ".") || lex_tok_is(&lx->toks[p - 1], code, "?.")))
             continue;
         const char *s = code + tk->start;
         if (tk->len == strlen(d->name) && !memcmp(s, d->name, tk->len))
@@ -653,8 +656,8 @@ static void index_lang(struct lang_index *ix)
                 t->term_tf[t->nterms - 1]++;
                 continue;
             }
-            char(*hit)[CATALOG_TERM_MAX] = bsearch(l->t[k], ix->vocab, nv, CATALOG_TERM_MAX,
-                                                   cmp_term);
+            char(*hit)[CATALOG_TERM_MAX] =
+                bsearch(l->t[k], ix->vocab, nv, CATALOG_TERM_MAX, cmp_term);
             unsigned id = (unsigned)(hit - ix->vocab);
             t->term_ids[t->nterms] = id;
             t->term_tf[t->nterms] = 1;
@@ -806,8 +809,8 @@ size_t catalog_search(const struct catalog *c, const struct lang *lang, const ch
     long ids[CATALOG_MAX_QUERY_TERMS];
     double idf[CATALOG_MAX_QUERY_TERMS], total = 0;
     for (size_t k = 0; k < q->n; k++) {
-        char(*hit)[CATALOG_TERM_MAX] = bsearch(q->terms[k], ix->vocab, ix->nvocab,
-                                               CATALOG_TERM_MAX, cmp_term);
+        char(*hit)[CATALOG_TERM_MAX] =
+            bsearch(q->terms[k], ix->vocab, ix->nvocab, CATALOG_TERM_MAX, cmp_term);
         ids[k] = hit ? (long)(hit - ix->vocab) : -1;
         double df = hit ? ix->df[ids[k]] : 0;
         /* A word no task knows weighs as much as the rarest: it is what the

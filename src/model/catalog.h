@@ -54,8 +54,8 @@
 #define CATALOG_MIN_COVERAGE 0.5
 
 /* The message of every "no answer" (-ENOENT) from the catalogue. */
-#define CATALOG_NO_ANSWER \
-    "no offline answer for this prompt; configure a model endpoint (see README: " \
+#define CATALOG_NO_ANSWER                                                                          \
+    "no offline answer for this prompt; configure a model endpoint (see README: "                  \
     "model.provider = openai)"
 
 /* A definition of a task that can fill an empty body elsewhere. */
@@ -69,20 +69,20 @@ struct catalog_def {
 };
 
 struct catalog_task {
-    char id[CATALOG_MAX_ID + 1];       /* file name without its extension */
-    const struct lang *lang;           /* not owned */
-    char *title;                       /* owned */
-    char *description;                 /* owned */
-    char *keywords;                    /* as written, comma-separated; owned */
-    char *code;                        /* the snippet, header removed; owned */
-    size_t code_len;                   /* bytes of code */
-    struct catalog_def *defs;          /* definitions that can fill a body; owned */
-    size_t ndefs;                      /* entries in defs */
-    unsigned *term_ids;                /* distinct terms of the task's text; owned */
-    unsigned *term_tf;                 /* their counts; owned */
-    bool *term_named;                  /* whether the title or keywords hold each; owned */
-    size_t nterms;                     /* entries in term_ids and term_tf */
-    unsigned length;                   /* words in the task's text (BM25 document length) */
+    char id[CATALOG_MAX_ID + 1]; /* file name without its extension */
+    const struct lang *lang;     /* not owned */
+    char *title;                 /* owned */
+    char *description;           /* owned */
+    char *keywords;              /* as written, comma-separated; owned */
+    char *code;                  /* the snippet, header removed; owned */
+    size_t code_len;             /* bytes of code */
+    struct catalog_def *defs;    /* definitions that can fill a body; owned */
+    size_t ndefs;                /* entries in defs */
+    unsigned *term_ids;          /* distinct terms of the task's text; owned */
+    unsigned *term_tf;           /* their counts; owned */
+    bool *term_named;            /* whether the title or keywords hold each; owned */
+    size_t nterms;               /* entries in term_ids and term_tf */
+    unsigned length;             /* words in the task's text (BM25 document length) */
 };
 
 struct catalog_hit {

@@ -93,10 +93,10 @@ static bool one_of(const struct view *v, size_t i, const char *const *words)
 /* ------------------------------------------------------------------------ */
 
 static const char *const binary_ops[] = {
-    "=", "+=", "-=", "*=", "/=", "%=", "**=", "//=", "&=", "|=", "^=", "<<=", ">>=", ">>>=",
-    "&&=", "||=", "?\?=", "@=", ":=", "+", "-", "*", "/", "%", "**", "//", "==", "!=", "===",
-    "!==", "<", ">", "<=", ">=", "&&", "||", "??", "&", "|", "^", "<<", ">>", ">>>", "!", "~",
-    "->", "@", NULL,
+    "=",   "+=",   "-=",  "*=",  "/=",   "%=",  "**=", "//=", "&=", "|=", "^=", "<<=",
+    ">>=", ">>>=", "&&=", "||=", "?\?=", "@=",  ":=",  "+",   "-",  "*",  "/",  "%",
+    "**",  "//",   "==",  "!=",  "===",  "!==", "<",   ">",   "<=", ">=", "&&", "||",
+    "??",  "&",    "|",   "^",   "<<",   ">>",  ">>>", "!",   "~",  "->", "@",  NULL,
 };
 
 static const char *const py_operand_kws[] = {
@@ -108,8 +108,7 @@ static const char *const js_operand_kws[] = {
 };
 
 static const char *const py_block_kws[] = {
-    "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "def", "class",
-    NULL,
+    "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "def", "class", NULL,
 };
 
 static const char *placeholder(const struct lang *lang)
@@ -253,8 +252,8 @@ static const char *dangling(const struct view *v, size_t last, char top)
         return id == LANG_SOLIDITY ? " 0 : 0" : " undefined : undefined";
     if (is(v, last, "...") && id != LANG_PYTHON)
         return " []";
-    if (id == LANG_TYPESCRIPT && (is(v, last, "<") || is(v, last, ">") || is(v, last, ">>") ||
-                                  is(v, last, ">>>")))
+    if (id == LANG_TYPESCRIPT &&
+        (is(v, last, "<") || is(v, last, ">") || is(v, last, ">>") || is(v, last, ">>>")))
         return NULL; /* generics: not an operator */
     if (id == LANG_PYTHON && is(v, last, "*") && is(v, prev_sig(v, last), "import"))
         return NULL;
@@ -346,7 +345,8 @@ static int py_fix(const struct view *v, struct edit *e)
     if (ntries) {
         line_ws(v->src, v->lx->toks[tries[ntries - 1].tok].start, ws, sizeof(ws) - 8);
         char text[300];
-        snprintf(text, sizeof(text), "finally:\n%s%s", ws, strchr(ws, '\t') ? "\tpass" : "    pass");
+        snprintf(text, sizeof(text), "finally:\n%s%s", ws,
+                 strchr(ws, '\t') ? "\tpass" : "    pass");
         return append_line(e, ws, text, &e->st->other);
     }
     return 0;
@@ -385,6 +385,18 @@ static bool header_closed_at(const struct view *v, size_t kw, size_t last)
     return sig_match(v->lx, v->src, p) == last;
 }
 
+/* Words before a declaration's keyword (export default async function ...). */
+static const char *const decl_prefixes[] = {"export",   "default", "async",
+                                            "abstract", "declare", NULL};
+/* Statements whose parenthesised header is followed by a block. */
+static const char *const header_kws[] = {"if", "for", "while", "switch", "with", "catch", NULL};
+static const char *const ts_block_kws[] = {"interface", "enum", "namespace", NULL};
+static const char *const sol_function_kws[] = {"function", "constructor", "modifier",
+                                               "receive",  "fallback",    NULL};
+static const char *const sol_type_kws[] = {"contract", "library", "interface",
+                                           "struct",   "enum",    NULL};
+static const char *const sol_header_kws[] = {"if", "for", "while", NULL};
+
 /*
  * Brace languages: complete the statement that ends the block opened at
  * token `open` (SIZE_MAX: the top level), at bracket depth `depth`.
@@ -396,15 +408,14 @@ static int brace_fix(const struct view *v, struct edit *e, size_t open, int dept
         return 0;
     size_t s = stmt_first(v, last, depth, open);
     size_t kw = s;
-    while (one_of(v, kw, (const char *const[]){"export", "default", "async", "abstract",
-                                               "declare", NULL}) && kw < last)
+    while (one_of(v, kw, decl_prefixes) && kw < last)
         kw = next_sig(v, kw);
     char kind = block_kind(v, open);
     bool sol = v->lang->id == LANG_SOLIDITY;
     bool has_block = find_in(v, s, last, depth, "{") != SIZE_MAX;
 
-    if (is(v, last, "else") || is(v, last, "finally") ||
-        (is(v, last, "try") && !sol) || (is(v, last, "unchecked") && sol))
+    if (is(v, last, "else") || is(v, last, "finally") || (is(v, last, "try") && !sol) ||
+        (is(v, last, "unchecked") && sol))
         return append(e, " {}", &e->st->bodies);
     if (is(v, last, "do") && !sol)
         return append(e, " {} while (false)", &e->st->bodies);
@@ -413,9 +424,7 @@ static int brace_fix(const struct view *v, struct edit *e, size_t open, int dept
     size_t hk = kw;
     if (is(v, hk, "else") && is(v, next_sig(v, hk), "if"))
         hk = next_sig(v, hk);
-    if (is(v, last, ")") && one_of(v, hk, (const char *const[]){"if", "for", "while", "switch",
-                                                                "with", "catch", NULL}) &&
-        header_closed_at(v, hk, last))
+    if (is(v, last, ")") && one_of(v, hk, header_kws) && header_closed_at(v, hk, last))
         return append(e, " {}", &e->st->bodies);
     /* `} catch (e)` at the end: the statement starts after the '}'. */
     if (is(v, kw, "catch") && is(v, last, ")") && header_closed_at(v, kw, last))
@@ -431,8 +440,7 @@ static int brace_fix(const struct view *v, struct edit *e, size_t open, int dept
         size_t cl = find_kw(v, s, last, depth, "class");
         if (cl != SIZE_MAX && !has_block && is_ident(v, next_sig(v, cl)))
             return append(e, " {}", &e->st->bodies);
-        if (v->lang->id == LANG_TYPESCRIPT && !has_block &&
-            one_of(v, kw, (const char *const[]){"interface", "enum", "namespace", NULL}) &&
+        if (v->lang->id == LANG_TYPESCRIPT && !has_block && one_of(v, kw, ts_block_kws) &&
             kw < last)
             return append(e, " {}", &e->st->bodies);
         if (v->lang->id == LANG_TYPESCRIPT && is(v, kw, "type") && is_ident(v, last) &&
@@ -453,17 +461,12 @@ static int brace_fix(const struct view *v, struct edit *e, size_t open, int dept
     if (kind == 'e')
         return 0;
     if (kind == 'c' || kind == 'i' || kind == 't') {
-        if (one_of(v, kw, (const char *const[]){"function", "constructor", "modifier", "receive",
-                                                "fallback", NULL}) &&
-            !has_block && !is(v, last, ";") && !is(v, last, "}"))
+        if (one_of(v, kw, sol_function_kws) && !has_block && !is(v, last, ";") && !is(v, last, "}"))
             return kind == 'i' ? append(e, ";", &e->st->other) : append(e, " {}", &e->st->bodies);
-        if (one_of(v, kw, (const char *const[]){"contract", "library", "interface", "struct",
-                                                "enum", NULL}) &&
-            !has_block && kw < last)
+        if (one_of(v, kw, sol_type_kws) && !has_block && kw < last)
             return append(e, " {}", &e->st->bodies);
     } else {
-        if (one_of(v, kw, (const char *const[]){"if", "for", "while", NULL}) && is(v, last, ")") &&
-            header_closed_at(v, kw, last))
+        if (one_of(v, kw, sol_header_kws) && is(v, last, ")") && header_closed_at(v, kw, last))
             return append(e, " {}", &e->st->bodies);
     }
     /* A state variable of mapping type with no name yet: give it one. */
@@ -608,8 +611,8 @@ int complete_close(const struct lang *lang, const char *code, size_t len, char *
                           COMPLETE_MAX_CLOSE_BYTES);
     if (ret < 0)
         return sk_err_msg(err, -ret, "closing the code failed");
-    if (b.len == trimmed || st->brackets + st->literals + st->bodies + st->placeholders +
-                                    st->other == 0) {
+    if (b.len == trimmed ||
+        st->brackets + st->literals + st->bodies + st->placeholders + st->other == 0) {
         /* Nothing was open (a newline after a final comment does not
          * count): the code comes back exactly as it was. */
         *out = xstrndup(code, len);
@@ -684,8 +687,8 @@ static char *rename_params(const struct lang *lang, const char *text, const stru
         size_t p = i;
         while (p > 0 && !lex_tok_significant(&lx.toks[p - 1]))
             p--;
-        if (p > 0 && (lex_tok_is(&lx.toks[p - 1], text, ".") ||
-                      lex_tok_is(&lx.toks[p - 1], text, "?.")))
+        if (p > 0 &&
+            (lex_tok_is(&lx.toks[p - 1], text, ".") || lex_tok_is(&lx.toks[p - 1], text, "?.")))
             continue;
         int k = param_index(c, text + t->start, t->len);
         if (k < 0) {
@@ -929,8 +932,8 @@ static int fill_bodies(const struct catalog *cat, const struct lang *lang, const
     return 0;
 }
 
-int complete_code(const struct catalog *cat, const struct lang *lang, const char *code,
-                  size_t len, struct completion *out, struct sk_err *err)
+int complete_code(const struct catalog *cat, const struct lang *lang, const char *code, size_t len,
+                  struct completion *out, struct sk_err *err)
 {
     memset(out, 0, sizeof(*out));
     cleanup_free char *closed = NULL;
@@ -940,8 +943,8 @@ int complete_code(const struct catalog *cat, const struct lang *lang, const char
         return ret;
     char *filled = NULL;
     size_t filled_len = 0;
-    ret = fill_bodies(cat, lang, closed, closed_len, len + COMPLETE_MAX_ADDED_BYTES, out,
-                      &filled, &filled_len, err);
+    ret = fill_bodies(cat, lang, closed, closed_len, len + COMPLETE_MAX_ADDED_BYTES, out, &filled,
+                      &filled_len, err);
     if (ret < 0)
         return ret;
     bool closed_any = closed_len != len || memcmp(closed, code, len) != 0;

@@ -49,13 +49,13 @@ struct complete_stats {
 };
 
 struct completion {
-    char *code;                       /* the whole completed code; owned */
-    size_t len;                       /* its length */
-    int filled;                       /* bodies filled from the catalogue */
-    const struct catalog_task *task;  /* where the first filled body came from, or NULL;
-                                         not owned */
-    char filled_name[SIG_NAME_MAX];   /* the first filled definition's name */
-    struct complete_stats closed;     /* what the closing step did */
+    char *code;                      /* the whole completed code; owned */
+    size_t len;                      /* its length */
+    int filled;                      /* bodies filled from the catalogue */
+    const struct catalog_task *task; /* where the first filled body came from, or NULL;
+                                        not owned */
+    char filled_name[SIG_NAME_MAX];  /* the first filled definition's name */
+    struct complete_stats closed;    /* what the closing step did */
 };
 
 /*
@@ -74,8 +74,8 @@ int complete_close(const struct lang *lang, const char *code, size_t len, char *
  * saying so, when there is nothing to close and nothing to fill; -E2BIG
  * from the caps.
  */
-int complete_code(const struct catalog *cat, const struct lang *lang, const char *code,
-                  size_t len, struct completion *out, struct sk_err *err);
+int complete_code(const struct catalog *cat, const struct lang *lang, const char *code, size_t len,
+                  struct completion *out, struct sk_err *err);
 void completion_close(struct completion *c);
 
 /* "closed 2 brackets and 1 string" (or "" when nothing was closed), into buf. */

@@ -11,31 +11,31 @@
 #include <string.h>
 
 struct scan {
-    const char *s;         /* the source; not owned */
-    size_t len;            /* its length */
-    size_t pos;            /* the next byte */
-    unsigned line;         /* current line, 1-based */
-    size_t line_start;     /* offset of the current line's first byte */
-    enum lang_id lang;     /* which language's rules apply */
-    size_t logical_toks;   /* Python: tokens in the current logical line */
-    unsigned tok_indent;   /* indentation of the line the current token starts on */
-    unsigned indent;       /* cached indentation of the line starting at indent_of */
-    size_t indent_of;      /* line start the cache is for */
-    bool indent_valid;     /* the cache holds a value */
-    struct lex *lx;        /* where tokens go; not owned */
+    const char *s;       /* the source; not owned */
+    size_t len;          /* its length */
+    size_t pos;          /* the next byte */
+    unsigned line;       /* current line, 1-based */
+    size_t line_start;   /* offset of the current line's first byte */
+    enum lang_id lang;   /* which language's rules apply */
+    size_t logical_toks; /* Python: tokens in the current logical line */
+    unsigned tok_indent; /* indentation of the line the current token starts on */
+    unsigned indent;     /* cached indentation of the line starting at indent_of */
+    size_t indent_of;    /* line start the cache is for */
+    bool indent_valid;   /* the cache holds a value */
+    struct lex *lx;      /* where tokens go; not owned */
 };
 
 /* Multi-character operators, longest first (maximal munch). */
 static const char *const ops[] = {
-    ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "?\?=", "//=",
-    "=>", "->", ":=", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=",
-    "*=", "/=", "%=", "&=", "|=", "^=", "@=", "**", "//", "<<", ">>",
+    ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "?\?=", "//=", "=>",
+    "->",   ":=",  "==",  "!=",  "<=",  ">=",  "&&",  "||",  "??",  "?.",  "++",   "--",  "+=",
+    "-=",   "*=",  "/=",  "%=",  "&=",  "|=",  "^=",  "@=",  "**",  "//",  "<<",   ">>",
 };
 
 /* Keywords after which a '/' starts a regular expression, not a division. */
 static const char *const regex_after[] = {
-    "return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw",
-    "case", "do", "else", "yield", "await",
+    "return", "typeof", "instanceof", "in", "of",   "new",   "delete",
+    "void",   "throw",  "case",       "do", "else", "yield", "await",
 };
 
 static bool is_py(const struct scan *sc)
@@ -104,8 +104,8 @@ static int push(struct scan *sc, char kind, size_t tok, struct sk_err *err)
 {
     struct lex *lx = sc->lx;
     if (lx->nopen >= LEX_MAX_DEPTH)
-        return sk_err_msg(err, E2BIG, "code nests deeper than %d brackets (line %u)",
-                          LEX_MAX_DEPTH, sc->line);
+        return sk_err_msg(err, E2BIG, "code nests deeper than %d brackets (line %u)", LEX_MAX_DEPTH,
+                          sc->line);
     lx->open[lx->nopen].kind = kind;
     lx->open[lx->nopen].tok = tok;
     lx->nopen++;
@@ -128,8 +128,8 @@ static void scan_string(struct scan *sc, size_t start)
 {
     char q = sc->s[sc->pos];
     unsigned line = sc->line;
-    bool triple = is_py(sc) && sc->pos + 2 < sc->len && sc->s[sc->pos + 1] == q &&
-                  sc->s[sc->pos + 2] == q;
+    bool triple =
+        is_py(sc) && sc->pos + 2 < sc->len && sc->s[sc->pos + 1] == q && sc->s[sc->pos + 2] == q;
     sc->pos += triple ? 3 : 1;
     for (;;) {
         if (sc->pos >= sc->len) {
@@ -352,8 +352,8 @@ static int scan_punct(struct scan *sc, struct sk_err *err)
         struct lex *lx = sc->lx;
         char want = c == ')' ? '(' : c == ']' ? '[' : '{';
         size_t opener = SIZE_MAX;
-        if (lx->nopen > 0 &&
-            (lx->open[lx->nopen - 1].kind == want || (c == '}' && lx->open[lx->nopen - 1].kind == '$')))
+        if (lx->nopen > 0 && (lx->open[lx->nopen - 1].kind == want ||
+                              (c == '}' && lx->open[lx->nopen - 1].kind == '$')))
             opener = lx->open[--lx->nopen].tok;
         else
             lx->unmatched++;
@@ -406,8 +406,8 @@ int lex_run(const struct lang *lang, const char *src, size_t len, struct lex *ou
             continue;
         }
         if (c == '\\' && is_py(&sc) && sc.pos + 1 < len &&
-            (src[sc.pos + 1] == '\n' || (src[sc.pos + 1] == '\r' && sc.pos + 2 < len &&
-                                         src[sc.pos + 2] == '\n'))) {
+            (src[sc.pos + 1] == '\n' ||
+             (src[sc.pos + 1] == '\r' && sc.pos + 2 < len && src[sc.pos + 2] == '\n'))) {
             /* Explicit line joining: no NEWLINE. */
             sc.pos += src[sc.pos + 1] == '\n' ? 2 : 3;
             newline(&sc);
@@ -458,7 +458,8 @@ int lex_run(const struct lang *lang, const char *src, size_t len, struct lex *ou
                 if ((d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') ||
                     d == '_' || d == '.')
                     sc.pos++;
-                else if ((d == '+' || d == '-') && (src[sc.pos - 1] == 'e' || src[sc.pos - 1] == 'E') &&
+                else if ((d == '+' || d == '-') &&
+                         (src[sc.pos - 1] == 'e' || src[sc.pos - 1] == 'E') &&
                          !(src[start] == '0' && sc.pos - start > 1 &&
                            (src[start + 1] == 'x' || src[start + 1] == 'X')))
                     sc.pos++;

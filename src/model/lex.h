@@ -63,15 +63,15 @@ enum lex_eof {
 };
 
 struct lex {
-    struct lex_tok *toks;   /* owned */
-    size_t ntoks;           /* tokens */
-    size_t cap;             /* allocated */
+    struct lex_tok *toks;                /* owned */
+    size_t ntoks;                        /* tokens */
+    size_t cap;                          /* allocated */
     struct lex_open open[LEX_MAX_DEPTH]; /* brackets and templates open at the end */
-    size_t nopen;           /* entries in open[] */
-    enum lex_eof eof;       /* the literal or comment open at the end, if any */
-    char eof_closer[4];     /* text that closes it: "\"", "'''", "*" "/", "/", "]/" */
-    bool eof_backslash;     /* the open literal (or template text) ends in a lone backslash */
-    int unmatched;          /* closing brackets that closed nothing or the wrong kind */
+    size_t nopen;                        /* entries in open[] */
+    enum lex_eof eof;                    /* the literal or comment open at the end, if any */
+    char eof_closer[4];                  /* what closes it: quote(s), comment end, "/", "]/" */
+    bool eof_backslash; /* the open literal (or template text) ends in a lone backslash */
+    int unmatched;      /* closing brackets that closed nothing or the wrong kind */
 };
 
 /*

@@ -154,8 +154,7 @@ static struct sig_def *add_def(struct ctx *c, enum sig_kind kind, size_t name_to
 
 static bool sol_location(const struct ctx *c, size_t i)
 {
-    return is(c, i, "memory") || is(c, i, "storage") || is(c, i, "calldata") ||
-           is(c, i, "payable");
+    return is(c, i, "memory") || is(c, i, "storage") || is(c, i, "calldata") || is(c, i, "payable");
 }
 
 /* One parameter in tokens [a, b). Returns false when it is not a parameter
@@ -187,9 +186,10 @@ static bool parse_param(const struct ctx *c, size_t a, size_t b, struct sig_para
         return true;
     case LANG_JAVASCRIPT:
     case LANG_TYPESCRIPT:
-        while (first < b && (is(c, first, "...") || is(c, first, "public") ||
-                             is(c, first, "private") || is(c, first, "protected") ||
-                             is(c, first, "readonly")) && next_sig(c, first) < b)
+        while (first < b &&
+               (is(c, first, "...") || is(c, first, "public") || is(c, first, "private") ||
+                is(c, first, "protected") || is(c, first, "readonly")) &&
+               next_sig(c, first) < b)
             first = next_sig(c, first);
         if (is_ident(c, first))
             copy_name(p->name, c, first);
@@ -537,9 +537,8 @@ static void sol_members(struct ctx *c, size_t open, size_t close, int owner)
             }
         }
         bool plain = !(is(c, stmt, "modifier") || is(c, stmt, "event") || is(c, stmt, "error") ||
-                       is(c, stmt, "struct") || is(c, stmt, "enum") ||
-                       is(c, stmt, "constructor") || is(c, stmt, "receive") ||
-                       is(c, stmt, "fallback") || is(c, stmt, "using"));
+                       is(c, stmt, "struct") || is(c, stmt, "enum") || is(c, stmt, "constructor") ||
+                       is(c, stmt, "receive") || is(c, stmt, "fallback") || is(c, stmt, "using"));
         if (plain && last_ident != SIZE_MAX)
             add_name(c, last_ident, owner, 0, 0);
         i = i < close ? i + 1 : close;
@@ -723,8 +722,8 @@ static void py_import(struct ctx *c, size_t a, size_t nl)
 
 static bool py_compound(const struct ctx *c, size_t i)
 {
-    static const char *const kws[] = {"if", "elif", "else", "for", "while", "try", "except",
-                                      "finally", "with", "match", "case", "async"};
+    static const char *const kws[] = {"if",     "elif",    "else", "for",   "while", "try",
+                                      "except", "finally", "with", "match", "case",  "async"};
     for (size_t k = 0; k < ARRAY_SIZE(kws); k++)
         if (is(c, i, kws[k]))
             return true;

@@ -38,32 +38,33 @@ enum sig_kind {
 
 struct sig_param {
     char name[SIG_NAME_MAX]; /* the parameter's name; "" when it is not a plain name */
-    char type[SIG_TYPE_MAX]; /* its type as written, normalised (TypeScript, Solidity); "" if none */
+    char
+        type[SIG_TYPE_MAX]; /* its type as written, normalised (TypeScript, Solidity); "" if none */
 };
 
 struct sig_def {
-    enum sig_kind kind;            /* function or class */
-    char name[SIG_NAME_MAX];       /* as written */
-    char key[SIG_NAME_MAX];        /* lower case without '_': reverseString == reverse_string */
-    char head[SIG_TYPE_MAX];       /* normalised header text that must match: class bases,
-                                      TypeScript generics, Solidity return types */
-    int nparams;                   /* parameters; -1 if more than SIG_MAX_PARAMS */
+    enum sig_kind kind;      /* function or class */
+    char name[SIG_NAME_MAX]; /* as written */
+    char key[SIG_NAME_MAX];  /* lower case without '_': reverseString == reverse_string */
+    char head[SIG_TYPE_MAX]; /* normalised header text that must match: class bases,
+                                TypeScript generics, Solidity return types */
+    int nparams;             /* parameters; -1 if more than SIG_MAX_PARAMS */
     struct sig_param params[SIG_MAX_PARAMS]; /* the first nparams are set */
-    bool top_level;                /* at module level (false: a Solidity contract member) */
-    bool pure;                     /* Solidity: declared pure */
-    unsigned indent;               /* indentation of the header line */
-    size_t start;                  /* offset of the header's first token */
-    size_t body_start;             /* python: start of the first body line (or just after
-                                      the ':' of a one-line body); braces: just after '{' */
-    size_t body_end;               /* python: end of the last body line, after its newline;
-                                      braces: offset of the closing '}' */
-    size_t tok_body;               /* index of the first body token */
-    size_t tok_end;                /* index one past the last body token */
-    bool inline_body;              /* python: the body is on the header's line */
-    bool body_empty;               /* only comments, a docstring, pass or ... */
-    bool has_docstring;            /* python: the body opens with a docstring */
-    size_t doc_end;                /* python: offset just past the docstring's line */
-    int owner;                     /* index of the def this one is a member of, or -1 */
+    bool top_level;     /* at module level (false: a Solidity contract member) */
+    bool pure;          /* Solidity: declared pure */
+    unsigned indent;    /* indentation of the header line */
+    size_t start;       /* offset of the header's first token */
+    size_t body_start;  /* python: start of the first body line (or just after
+                           the ':' of a one-line body); braces: just after '{' */
+    size_t body_end;    /* python: end of the last body line, after its newline;
+                           braces: offset of the closing '}' */
+    size_t tok_body;    /* index of the first body token */
+    size_t tok_end;     /* index one past the last body token */
+    bool inline_body;   /* python: the body is on the header's line */
+    bool body_empty;    /* only comments, a docstring, pass or ... */
+    bool has_docstring; /* python: the body opens with a docstring */
+    size_t doc_end;     /* python: offset just past the docstring's line */
+    int owner;          /* index of the def this one is a member of, or -1 */
 };
 
 /* A name the code binds: a definition, a variable, an import, a member. */

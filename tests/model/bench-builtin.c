@@ -196,8 +196,8 @@ int main(int argc, char **argv)
            close_ / answer);
     printf("| complete, 128 KiB with 250 open brackets | %.1f ms | %.0fx |\n", worst_deep,
            worst_deep / answer);
-    printf("| complete, 128 KiB of bodiless `function f()` | %.1f ms | %.0fx |\n",
-           worst_headers, worst_headers / answer);
+    printf("| complete, 128 KiB of bodiless `function f()` | %.1f ms | %.0fx |\n", worst_headers,
+           worst_headers / answer);
     printf("| complete, 128 KiB of empty `reverse_string` defs (256 filled) | %.1f ms | %.0fx |\n",
            worst_fill, worst_fill / answer);
 

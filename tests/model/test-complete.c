@@ -40,12 +40,12 @@
 enum expect { EXPECT_FILL, EXPECT_CLOSE, EXPECT_NONE };
 
 struct ccase {
-    const struct lang *lang; /* not owned */
-    char name[128];          /* the case file's name */
-    char out[700];           /* where the completed code was written; "" if none */
-    enum expect expect;      /* what must happen */
+    const struct lang *lang;       /* not owned */
+    char name[128];                /* the case file's name */
+    char out[700];                 /* where the completed code was written; "" if none */
+    enum expect expect;            /* what must happen */
     char task[CATALOG_MAX_ID + 1]; /* EXPECT_FILL: the task */
-    char output[256];        /* expected stdout, "" when not run */
+    char output[256];              /* expected stdout, "" when not run */
 };
 
 #define MAX_CASES 256
@@ -186,10 +186,9 @@ static void syntax_check(const struct lang *lang, bool full)
                              "    except SyntaxError as e:\n"
                              "        print(\"fail\", f + \":\", e)'");
     else
-        n = (size_t)snprintf(cmd, sizeof(cmd), "node '%s/tests/model/syntax-check.js' %s",
-                             SKITTY_DATA_DIR,
-                             lang->id == LANG_SOLIDITY ? (full ? "solidity-full" : "solidity")
-                                                       : lang->name);
+        n = (size_t)snprintf(
+            cmd, sizeof(cmd), "node '%s/tests/model/syntax-check.js' %s", SKITTY_DATA_DIR,
+            lang->id == LANG_SOLIDITY ? (full ? "solidity-full" : "solidity") : lang->name);
     int files = 0;
     for (size_t i = 0; i < ncases && n < sizeof(cmd) - 800; i++) {
         const struct ccase *c = &cases[i];
@@ -266,12 +265,14 @@ static unsigned next_rand(unsigned n)
 
 static void fuzz_close(const struct catalog *cat)
 {
+    // clang-format off
     static const char *const soup[] = {
         "(", ")", "[", "]", "{", "}", "\"", "'", "`", "${", "/", "/*", "*/", "//", "#", "\n",
         "\n    ", "    ", ":", ";", ",", "=", "+", "=>", "def ", "class ", "function ", "if ",
         "else", "try", "return ", "x", "1", "\\", "'''", "contract ", "lambda", ".", "?", "<",
         ">", "pass", "reverse_string", "fibonacci(n)", "except", "finally", "case ", "enum ",
         "interface ", "const f = ", "async ", "\t", "r\"", "f'", "\xe2\x82\xac", "..."};
+    // clang-format on
     int bad_prefix = 0, bad_ret = 0, runs = 0;
     for (int li = 0; li < LANG_COUNT; li++) {
         const struct lang *lang = lang_get((enum lang_id)li);
@@ -351,7 +352,8 @@ static void caps(const struct catalog *cat)
     memset(many, ' ', big);
     many[big - 1] = '(';
     ret = complete_close(py, many, big, &out, &out_len, &st, &err);
-    ok(ret == 0 && out_len == big + 2 && out[big] == ')', "128 KiB of spaces then '(' closes with one ')'");
+    ok(ret == 0 && out_len == big + 2 && out[big] == ')',
+       "128 KiB of spaces then '(' closes with one ')'");
     if (ret == 0)
         free(out);
     free(many);
@@ -405,9 +407,11 @@ int main(int argc, char **argv)
         int fills = 0, closes = 0;
         for (size_t i = 0; i < ncases; i++)
             if (cases[i].lang == lang)
-                cases[i].expect == EXPECT_FILL ? fills++ : cases[i].expect == EXPECT_CLOSE ? closes++ : 0;
-        ok(fills >= 2 && closes >= 5, "%s: at least 2 fill and 5 close cases (%d, %d)",
-           lang->name, fills, closes);
+                cases[i].expect == EXPECT_FILL    ? fills++
+                : cases[i].expect == EXPECT_CLOSE ? closes++
+                                                  : 0;
+        ok(fills >= 2 && closes >= 5, "%s: at least 2 fill and 5 close cases (%d, %d)", lang->name,
+           fills, closes);
     }
 
     if (tools) {
