@@ -18,6 +18,11 @@
  *   echo-user      replies with the user message only, inside a python block
  *
  *   drop           closes the connection without an answer
+ *   warn           Python with only a low-severity finding (assert)
+ *   repairable     hostile Python first; what a repair request gets is safe
+ *   raise-then-ok  Python that raises; what a debug request gets runs cleanly
+ *   raise          Python that always raises
+ *   spin, hog, flood  Python that loops forever, allocates 256 MiB, floods stdout
  *
  * GET /last returns the last request: {"authorization": ..., "body": {...}}.
  * GET /override/<mode> makes every request behave as <mode> whatever its
@@ -27,6 +32,7 @@
 #include "config.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -62,6 +68,20 @@ static const char *code_for(const char *lang)
                "    function increment() external {\n        count += 1;\n    }\n}\n```";
     if (!strcmp(lang, "evil"))
         return "```python\nimport os\nprint(eval(input()))\nos.system('id')\n```";
+    if (!strcmp(lang, "warn"))
+        return "```python\ndef half(x):\n    assert x % 2 == 0\n    return x // 2\n\nprint(half(8))\n```";
+    if (!strcmp(lang, "safe"))
+        return "```python\nprint('fixed')\n```";
+    if (!strcmp(lang, "shell"))
+        return "```python\nimport os\nos.system('ls')\n```";
+    if (!strcmp(lang, "raise"))
+        return "```python\nraise ValueError('boom')\n```";
+    if (!strcmp(lang, "spin"))
+        return "```python\nwhile True:\n    pass\n```";
+    if (!strcmp(lang, "hog"))
+        return "```python\nx = bytearray(256 * 1024 * 1024)\nprint(len(x))\n```";
+    if (!strcmp(lang, "flood"))
+        return "```python\nwhile True:\n    print('y' * 1000)\n```";
     return NULL;
 }
 
@@ -114,7 +134,22 @@ static enum MHD_Result answer(struct MHD_Connection *c, const struct upload *u)
         json_decref(body);
         return MHD_NO; /* MHD closes the connection: no answer at all */
     }
+    /* The gateway's system prompt says which task this is. */
+    const char *sys = json_string_value(
+        json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content"));
+    bool repair = sys && strstr(sys, "code repairer");
+    bool debug = sys && strstr(sys, "debugger");
     enum MHD_Result ret;
+    char forced_mode[48];
+    if (!strcmp(mode, "repairable"))
+        mode = repair ? "ok-safe" : "ok-shell";
+    else if (!strcmp(mode, "raise-then-ok"))
+        mode = debug ? "ok-safe" : "ok-raise";
+    else if (!strcmp(mode, "warn") || !strcmp(mode, "raise") || !strcmp(mode, "spin") ||
+             !strcmp(mode, "hog") || !strcmp(mode, "flood")) {
+        snprintf(forced_mode, sizeof(forced_mode), "ok-%.40s", mode);
+        mode = forced_mode;
+    }
     if (!strncmp(mode, "ok-", 3) && code_for(mode + 3)) {
         char *text;
         if (asprintf(&text, "Here is the code:\n\n%s\n\nIt prints the result.", code_for(mode + 3)) < 0)

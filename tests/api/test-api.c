@@ -83,6 +83,13 @@ static char *profile_config(const char *profile, const char *arg)
                      fake_port, ALICE_HASH, OPS_HASH, BOB_HASH);
     else if (!strcmp(profile, "small"))
         n = asprintf(&c, "[server]\nmax_body_bytes = 2048\n[guard]\nmax_prompt_bytes = 100\n");
+    else if (!strcmp(profile, "limits"))
+        /* Small sandbox limits and no repairs: the first run's status shows. */
+        n = asprintf(&c,
+                     "[model]\nprovider = openai\nurl = http://127.0.0.1:%d/v1/chat/completions\n"
+                     "name = %s\n[sandbox]\nwall_s = 2\nmemory_mb = 64\noutput_kb = 8\n"
+                     "[pipeline]\nrepair_rounds = 0\n",
+                     fake_port, arg);
     else if (!strcmp(profile, "busy"))
         n = asprintf(&c,
                      "[server]\nconcurrency = 1\nqueue_length = 0\n"
