@@ -469,6 +469,7 @@ static const struct route *find_route(const char *url, const char *method, bool 
 static enum MHD_Result first_call(struct api_server *s, struct MHD_Connection *c, const char *url,
                                   const char *method, struct conn *st)
 {
+
     bool path_known;
     const struct route *route = find_route(url, method, &path_known);
     if (!path_known)
@@ -682,24 +683,32 @@ int api_server_start(const struct sk_config *cfg, struct pipeline *pipeline,
     if (s->tls_cert)
         flags |= MHD_USE_TLS;
 
-    /* Idle connections (slow senders included) are closed after 30 s; the
+    /* Idle connections (slow senders included) are closed after
+     * server.idle_timeout_s; one address may hold at most
+     * server.max_connections_per_ip; requests are parsed strictly (RFC 7230:
+     * a Host header is required, malformed headers are refused); the
      * connection memory limit covers headers and MHD's buffers, while bodies
-     * go to our own capped buffer. */
-    if (s->tls_cert)
-        s->mhd = MHD_start_daemon(
-            flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-            MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_CONNECTION_LIMIT,
-            (unsigned int)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-            completed, s, MHD_OPTION_HTTPS_MEM_CERT, s->tls_cert, MHD_OPTION_HTTPS_MEM_KEY,
-            s->tls_key, MHD_OPTION_END);
-    else
-        s->mhd = MHD_start_daemon(
-            flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-            MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_CONNECTION_LIMIT,
-            (unsigned int)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-            completed, s, MHD_OPTION_END);
+     * go to our own capped buffer. The logger comes first so that MHD's own
+     * messages about the other options reach our log. */
+    struct MHD_OptionItem opts[16];
+    size_t n = 0;
+#define OPT(o, v, p) opts[n++] = (struct MHD_OptionItem){(o), (intptr_t)(v), (p)}
+    OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s);
+    OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
+    OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL);
+    OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip, NULL);
+    OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s, NULL);
+    OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL);
+    OPT(MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
+    OPT(MHD_OPTION_NOTIFY_COMPLETED, completed, s);
+    if (s->tls_cert) {
+        OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert);
+        OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key);
+    }
+    OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+    s->mhd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_ARRAY,
+                              opts, MHD_OPTION_END);
     if (!s->mhd) {
         server_free(s);
         return sk_err_msg(err, EADDRINUSE, "cannot listen on %s%s", cfg->listen,

@@ -42,6 +42,8 @@ static const struct opt opts[] = {
     SIZE("server", "max_body_bytes", max_body_bytes, 1024, 64 << 20),
     SIZE("server", "max_code_bytes", max_code_bytes, 1024, 16 << 20),
     INT("server", "max_connections", max_connections, 1, 10000),
+    INT("server", "max_connections_per_ip", max_connections_per_ip, 0, 10000),
+    INT("server", "idle_timeout_s", idle_timeout_s, 1, 3600),
     INT("server", "concurrency", concurrency, 1, 1024),
     INT("server", "queue_length", queue_length, 0, 100000),
     INT("server", "request_timeout_s", request_timeout_s, 1, 3600),
@@ -104,6 +106,8 @@ void sk_config_defaults(struct sk_config *cfg)
     cfg->max_body_bytes = 256 * 1024;
     cfg->max_code_bytes = 128 * 1024;
     cfg->max_connections = 64;
+    cfg->max_connections_per_ip = 32;
+    cfg->idle_timeout_s = 30;
     cfg->concurrency = 4;
     cfg->queue_length = 32;
     cfg->request_timeout_s = 120;

@@ -42,6 +42,8 @@ struct sk_config {
     size_t max_body_bytes;     /* request body cap; default 256 KiB */
     size_t max_code_bytes;     /* code field cap; default 128 KiB */
     int max_connections;       /* open connections; default 64 */
+    int max_connections_per_ip; /* open connections from one address; default 32 (0: no cap) */
+    int idle_timeout_s;        /* a connection silent this long is closed; default 30 */
     int concurrency;           /* pipelines running at once; default 4 */
     int queue_length;          /* requests waiting for a slot before 503; default 32 */
     int request_timeout_s;     /* whole-request deadline; default 120 */
