@@ -117,8 +117,19 @@ static void test_python(struct analysers *a)
     scan(a, LANG_PYTHON, "x = 1\ndef f(:\n    pass\n", &s);
     is_int(s.status, CHECK_OK, "python syntax error: bandit still answered");
     ok(count_category(&s, "bandit", "syntax") == 1, "python syntax error: one syntax finding");
-    if (s.nfindings)
-        is_int(s.findings[0].line, 2, "python syntax error: on line 2");
+    const struct finding *syn = NULL;
+    for (size_t i = 0; i < s.nfindings; i++)
+        if (!strcmp(s.findings[i].category, "syntax"))
+            syn = &s.findings[i];
+    ok(syn && syn->line == 2, "python syntax error: on line 2");
+    check_section_close(&s);
+
+    /* An excerpt that starts inside a block: the part that parses is still scanned. */
+    scan(a, LANG_PYTHON, "        data = request.body\n        obj = pickle.loads(data)\n"
+                         "    else:\n        pass\n", &s);
+    ok(count_category(&s, "bandit", "syntax") == 1, "python excerpt: the syntax error stays");
+    f = find(&s, "bandit", "B301");
+    ok(f && f->line == 2, "python excerpt: pickle.loads found on its real line (2)");
     check_section_close(&s);
 }
 
@@ -158,6 +169,12 @@ static void test_javascript(struct analysers *a)
     scan(a, LANG_JAVASCRIPT, "function f( {\n  return 1;\n", &s);
     is_int(s.status, CHECK_OK, "js syntax error: eslint answered");
     is_int(count_category(&s, "eslint", "syntax"), 1, "js syntax error: one syntax finding");
+    check_section_close(&s);
+
+    scan(a, LANG_JAVASCRIPT, "    const v = req.query.v;\n    eval(v);\n  });\n}\n", &s);
+    is_int(count_category(&s, "eslint", "syntax"), 1, "js excerpt: the syntax error stays");
+    f = find(&s, "eslint", "no-eval");
+    ok(f && f->line == 2, "js excerpt: eval found on its real line (2)");
     check_section_close(&s);
 }
 
