@@ -258,6 +258,60 @@ static void test_solidity(struct analysers *a)
     json_decref(out);
 }
 
+/* Several threads on the real workers at once, as the daemon's pipelines are. */
+struct mixed_arg {
+    struct analysers *a;
+    int id;
+    int ok;
+};
+
+static void *mixed(void *p)
+{
+    static const struct {
+        enum lang_id lang;
+        const char *code;
+        const char *rule;
+    } samples[] = {
+        {LANG_PYTHON, "import os\nos.system(x)\n", "B605"},
+        {LANG_JAVASCRIPT, "eval(x);\n", "no-eval"},
+        {LANG_TYPESCRIPT, "const n: number = 'x';\n", "TS2322"},
+        {LANG_SOLIDITY, "pragma solidity ^0.8.0;\ncontract A { address o;\n"
+                        "function f() public view { require(tx.origin == o); } }\n",
+         "avoid-tx-origin"},
+    };
+    struct mixed_arg *m = p;
+    for (int i = 0; i < 8; i++) {
+        int k = (m->id + i) % 4;
+        struct check_section s;
+        check_section_init(&s);
+        analysers_check(m->a, lang_get(samples[k].lang), samples[k].code,
+                        strlen(samples[k].code), &s);
+        bool found = false;
+        for (size_t j = 0; j < s.nfindings; j++)
+            found |= !strcmp(s.findings[j].rule, samples[k].rule);
+        if (s.status == CHECK_OK && found)
+            m->ok++;
+        check_section_close(&s);
+    }
+    return NULL;
+}
+
+static void test_concurrent_real(struct analysers *a)
+{
+    pthread_t th[4];
+    struct mixed_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (struct mixed_arg){.a = a, .id = i};
+        pthread_create(&th[i], NULL, mixed, &args[i]);
+    }
+    int total = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        total += args[i].ok;
+    }
+    is_int(total, 32, "4 threads x 8 mixed-language requests on the real workers: all right");
+}
+
 /* ---- supervision, with the fake worker ---------------------------------- */
 
 static char fake_dir[256];
@@ -500,6 +554,7 @@ int main(void)
     test_javascript(a);
     test_typescript(a);
     test_solidity(a);
+    test_concurrent_real(a);
     analysers_free(a);
 
     make_fake_dir();
