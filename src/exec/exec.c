@@ -231,7 +231,14 @@ static int run_typescript(const char *code, size_t len, const char *in, size_t i
         sandbox_result_close(&tr);
         return 0;
     }
-    rc = run_node("main.js", tr.out, tr.out_len, in, in_len, true, lim, res, err);
+    /* The wall-clock limit covers both steps: the program gets what the
+     * transpile left (at least half a second, so a slow transpile on a
+     * busy host still lets it start). */
+    struct sandbox_limits rl = *lim;
+    rl.wall_ms = lim->wall_ms - (int)tr.wall_ms;
+    if (rl.wall_ms < 500)
+        rl.wall_ms = 500;
+    rc = run_node("main.js", tr.out, tr.out_len, in, in_len, true, &rl, res, err);
     if (rc == 0) {
         res->compilation_status = "success";
         add_times(&res->run, &tr);

@@ -160,8 +160,8 @@ static unsigned controllers_of(const char *opts)
 }
 
 struct mount_ent {
-    int version;
-    unsigned controllers;
+    int version;          /* 1 or 2 */
+    unsigned controllers; /* CG_* on a v1 hierarchy */
     char root[PATH_MAX];  /* the mount's root inside the hierarchy */
     char point[PATH_MAX]; /* where it is mounted */
 };

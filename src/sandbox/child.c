@@ -81,20 +81,20 @@ __attribute__((noreturn, format(printf, 2, 3))) static void die(int e, const cha
 /* ------------------------------------------------------------- the spec -- */
 
 struct file_view {
-    const char *name;
-    uint32_t mode;
-    const char *data;
-    uint64_t len;
+    const char *name; /* points into the spec buffer, as do all below */
+    uint32_t mode;    /* 0644 when the spec said 0 */
+    const char *data; /* len bytes */
+    uint64_t len;     /* data length */
 };
 
 struct spec_view {
-    struct wire_spec hdr;
+    struct wire_spec hdr;         /* the fixed part */
     char **argv, **env, **binds;  /* NULL-terminated */
-    struct file_view *files;
+    struct file_view *files;      /* ends with a NULL name */
 };
 
 struct cursor {
-    const char *p, *end;
+    const char *p, *end; /* next byte to read; end of the buffer */
 };
 
 static const char *take(struct cursor *c, uint64_t n)

@@ -60,7 +60,7 @@ enum {
 #define CG_MAX_HIER 6
 
 struct cg_hier {
-    int version;          /* 1 or 2 */
+    int version;           /* 1 or 2 */
     unsigned controllers; /* CG_* this hierarchy serves for us */
     char parent[PATH_MAX]; /* directory below which run groups are made */
 };
@@ -182,7 +182,7 @@ enum { REQ_FD_SPEC, REQ_FD_STDIN, REQ_FD_STDOUT, REQ_FD_STDERR, REQ_FD_STATUS, R
        REQ_FD_CG };
 #define REQ_MAX_FDS (REQ_FD_CG + CG_MAX_HIER)
 struct wire_req {
-    uint32_t magic;
+    uint32_t magic;   /* WIRE_MAGIC */
     uint32_t uid;     /* host uid (and gid) of the run */
     uint32_t ntasks;  /* v1 tasks files */
     uint32_t has_v2;  /* a v2 group directory comes first */
@@ -198,10 +198,10 @@ struct wire_rep {
 /* Run -> daemon, over the status pipe (each message one atomic write). */
 enum { ST_ERROR = 1, ST_STARTED = 2, ST_EXIT = 3 };
 struct wire_status {
-    uint32_t type;
+    uint32_t type;         /* ST_* */
     int32_t err;           /* ST_ERROR: errno */
     int32_t wstatus;       /* ST_EXIT: the program's wait status */
-    int32_t pad;
+    int32_t pad;           /* keeps msg aligned; zero */
     char msg[SK_ERR_LEN];  /* ST_ERROR: what failed */
 };
 
@@ -212,13 +212,13 @@ struct wire_status {
  * is its name, then a u32 mode, then its data with a u64 length).
  */
 struct wire_spec {
-    uint32_t magic;
-    uint32_t argc, envc, nbinds, nfiles;
-    uint32_t pids;
-    uint32_t work_inodes;
-    uint32_t wall_s_rlimit;    /* RLIMIT_CPU backstop, 0 = none */
-    uint64_t tmp_bytes, work_bytes;
-    char workdir[256];
+    uint32_t magic;                  /* WIRE_MAGIC */
+    uint32_t argc, envc, nbinds, nfiles; /* how many of each follow */
+    uint32_t pids;                   /* RLIMIT_NPROC, as the pids cgroup limit */
+    uint32_t work_inodes;            /* inode cap of /tmp, /dev/shm and the work directory */
+    uint32_t wall_s_rlimit;          /* RLIMIT_CPU backstop, 0 = none */
+    uint64_t tmp_bytes, work_bytes;  /* tmpfs sizes */
+    char workdir[256];               /* absolute, NUL-terminated */
 };
 
 /* Serialise `spec` (already validated). The caller frees *out. */

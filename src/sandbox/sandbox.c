@@ -502,13 +502,13 @@ int sandbox_spec_encode(const struct sandbox_spec *spec, bool proc, char **out, 
 /* ------------------------------------------------------- starting a run -- */
 
 struct run {
-    int uid;
+    int uid;            /* the pool uid */
     int uidlock;        /* our copy of the uid's lock */
-    struct cg_run cg;
-    bool have_cg;
+    struct cg_run cg;   /* the run's groups */
+    bool have_cg;       /* cg exists and must be removed */
     pid_t pid;          /* the run's pid 1, as the host sees it */
-    int pidfd;
-    int in_w, out_r, err_r, st_r;
+    int pidfd;          /* for pid 1: signals and exit notification */
+    int in_w, out_r, err_r, st_r; /* our ends of stdin, stdout, stderr, status */
 };
 
 static void run_init(struct run *r)
@@ -726,10 +726,10 @@ out:
 /* ------------------------------------------------------ supervising a run -- */
 
 struct stream {
-    int *fd;            /* our read end; closed (and -1) at EOF */
+    int *fd;            /* our read end; closed (and -1) at EOF; not owned */
     struct sk_buf buf;  /* the first `cap` bytes */
-    size_t cap;
-    bool truncated;
+    size_t cap;         /* bytes kept */
+    bool truncated;     /* more than cap arrived */
 };
 
 /* Read what is there. Returns true when the stream passed its cap. */
@@ -763,10 +763,10 @@ static bool drain(struct stream *s)
 }
 
 struct status_reader {
-    bool started, exited;
-    int wstatus;
+    bool started, exited;    /* ST_STARTED, ST_EXIT seen */
+    int wstatus;             /* from ST_EXIT */
     int err;                 /* from ST_ERROR */
-    char msg[SK_ERR_LEN];
+    char msg[SK_ERR_LEN];    /* from ST_ERROR */
 };
 
 /* Read status messages until the pipe is empty or closed. */

@@ -53,7 +53,7 @@
     (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
 
 struct child {
-    pid_t pid;
+    pid_t pid;   /* a run's pid 1 (our child) */
     int uidlock; /* our copy of the run's uid lock */
 };
 
