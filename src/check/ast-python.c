@@ -379,23 +379,27 @@ int py_fold(struct run *r, TSNode n, char *buf, int depth)
 /* Resolving                                                              */
 
 /* Add the names `key` is bound to (plus `rest`, a dotted tail). */
+static void resolve_binding(struct run *r, const struct binding *b, struct cands *out, int depth)
+{
+    if (b->is_str) {
+        cands_add(out, b->str, b->slen, NULL, 0);
+        return;
+    }
+    struct cands v;
+    cands_clear(&v);
+    py_resolve(r, b->value, &v, depth + 1);
+    for (int i = 0; i < v.n; i++)
+        cands_add(out, v.s[i], strlen(v.s[i]), NULL, 0);
+}
+
+/* Add the names `key` is bound to (plus `rest`, a dotted tail). */
 static void add_bound(struct run *r, const char *key, size_t klen, const char *rest,
                       size_t rlen, struct cands *out, int depth)
 {
-    if (!bind_next(r, key, klen, NULL) || !resolving_push(r, key, klen))
-        return;
-    for (const struct binding *b = bind_next(r, key, klen, NULL); b;
-         b = bind_next(r, key, klen, b)) {
-        struct cands v;
-        cands_clear(&v);
-        if (b->is_str)
-            cands_add(&v, b->str, b->slen, NULL, 0);
-        else
-            py_resolve(r, b->value, &v, depth + 1);
-        for (int i = 0; i < v.n; i++)
-            cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
-    }
-    resolving_pop(r);
+    struct cands v;
+    bound_names(r, key, klen, depth, resolve_binding, &v);
+    for (int i = 0; i < v.n; i++)
+        cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
 }
 
 /* base + "." + attr, where attributes of builtins are plain names. */
@@ -600,6 +604,7 @@ void py_resolve(struct run *r, TSNode n, struct cands *out, int depth)
         return;
     }
     if (depth > AST_RESOLVE_DEPTH || run_expired(r)) {
+        r->incomplete++;
         cands_add(out, NAME_DEEP, strlen(NAME_DEEP), NULL, 0);
         return;
     }
