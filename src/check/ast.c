@@ -702,3 +702,22 @@ void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
     free(r.hits);
     free(r.rule_on);
 }
+
+int ast_tree_string(const struct lang *lang, const char *code, size_t len, char **out,
+                    struct sk_err *err)
+{
+    if (len > AST_DEFAULT_MAX_BYTES)
+        return sk_err_msg(err, EFBIG, "code is %zu bytes; at most %d", len,
+                          AST_DEFAULT_MAX_BYTES);
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, lang->grammar());
+    TSTree *tree = ts_parser_parse_string(parser, NULL, code ? code : "", (uint32_t)len);
+    ts_parser_delete(parser);
+    if (!tree)
+        return sk_err_msg(err, EIO, "parse failed");
+    char *s = ts_node_string(ts_tree_root_node(tree));
+    ts_tree_delete(tree);
+    *out = xstrdup(s);
+    free(s);
+    return 0;
+}
