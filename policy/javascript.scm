@@ -54,6 +54,8 @@
    arguments: (arguments . (identifier) @a)) @hit
   (#resolves-to? @f "setTimeout" "setInterval" "setImmediate")
   (#dynamic-string? @a))
+((call_expression function: (_) @f arguments: (template_string)) @hit
+  (#resolves-to? @f "setTimeout" "setInterval" "setImmediate" "eval" "Function"))
 
 ;; @rule js.eval-member
 ;; @category code_injection

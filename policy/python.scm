@@ -28,7 +28,8 @@
 ;; @cwe CWE-470
 ;; @message {} imports a module chosen at run time
 ;; @names __import__ importlib.import_module importlib.__import__ importlib.util
-;; @names importlib.machinery importlib.reload imp zipimport <dynmod>
+;; @names importlib.machinery importlib.reload imp zipimport <dynmod> __loader__
+;; @names *.load_module *.exec_module
 
 ;; @rule py.reflection
 ;; @category reflection
