@@ -143,7 +143,7 @@
 ;; @names Deno.writeFile Deno.open Deno.remove Deno.mkdir Deno.readDir Bun.file Bun.write
 
 ;; @rule js.path-traversal
-;; @category filesystem
+;; @category other
 ;; @severity high
 ;; @cwe CWE-22
 ;; @message a file path comes from a value at run time ({})

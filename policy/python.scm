@@ -177,7 +177,7 @@
   (#dynamic-string? @hit "(?i)^[^a-z]*(select[[:space:]].*[[:space:]]from|insert[[:space:]]+into|update[[:space:]].*[[:space:]]set|delete[[:space:]]+from|drop[[:space:]]+(table|database|trigger|index)|create[[:space:]]+(table|user|database|index)|alter[[:space:]]+table|show[[:space:]]+(tables|columns|databases))[[:space:]]"))
 
 ;; @rule py.command-built
-;; @category process
+;; @category other
 ;; @severity medium
 ;; @cwe CWE-78
 ;; @message a command line built from values at run time ({}); pass an argument list instead
@@ -217,7 +217,7 @@
   (#not-match? @args "autoescape[[:space:]]*=[[:space:]]*(True|select_autoescape)"))
 
 ;; @rule py.path-traversal
-;; @category filesystem
+;; @category other
 ;; @severity high
 ;; @cwe CWE-22
 ;; @message a path built from values at run time with no containment check ({})
