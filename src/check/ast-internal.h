@@ -37,10 +37,10 @@
 #define AST_MAX_DEPTH 4096                  /* tree depth the walks follow */
 #define AST_MAX_FINDINGS 256                /* findings kept per check */
 #define AST_MAX_SYNTAX 16                   /* syntax findings kept per check */
-#define AST_MAX_BINDINGS 4096               /* names bound per check */
+#define AST_MAX_BINDINGS 32768              /* names bound per check */
 #define AST_RESOLVE_DEPTH 24                /* nested resolution steps */
-#define AST_NAME_MAX 160                    /* bytes of one resolved name */
-#define AST_CANDS 8                         /* resolved names per expression */
+#define AST_NAME_MAX 128                    /* bytes of one resolved name */
+#define AST_CANDS 12                        /* resolved names per expression */
 #define AST_FOLD_MAX 256                    /* bytes of one folded string */
 
 /* Markers inside resolved names. They cannot occur in real identifiers. */

@@ -34,5 +34,9 @@ out=$("$skitty" policy list --policy "$policy" --format json)
 n=$((n + 1))
 if echo "$out" | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); assert len(r) > 50 and all(x["id"] and x["category"] for x in r)'; then
     echo "ok $n - the JSON listing parses and names every rule"; else echo "not ok $n - JSON listing"; fail=1; fi
+doc=$(dirname "$policy")/docs/policy.md
+n=$((n + 1))
+if [ -f "$doc" ] && echo "$out" | /usr/bin/python3 -c 'import json,sys; d=open(sys.argv[1]).read(); m=[x["id"] for x in json.load(sys.stdin) if "`%s`" % x["id"] not in d]; print(" ".join(m)); sys.exit(1 if m else 0)' "$doc" >"$tmp/missing"; then
+    echo "ok $n - docs/policy.md lists every rule"; else echo "not ok $n - docs/policy.md misses: $(cat "$tmp/missing") (run scripts/policy-doc.sh)"; fail=1; fi
 echo "1..$n"
 exit $fail
