@@ -21,7 +21,8 @@
 ;; @message {} runs a string as JavaScript code
 ;; @names eval Function execScript vm GeneratorFunction AsyncFunction
 ;; @names AsyncGeneratorFunction *.constructor.constructor *.__proto__.constructor.constructor
-;; @names ShadowRealm
+;; @names ShadowRealm inspector repl module._compile Module.prototype._compile require.extensions
+;; @names v8.setFlagsFromString
 
 ;; @rule js.function-constructor
 ;; @category code_injection

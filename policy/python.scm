@@ -19,7 +19,7 @@
 ;; @message {} runs a string as Python code
 ;; @names eval exec compile execfile runpy code.interact code.InteractiveInterpreter
 ;; @names code.InteractiveConsole code.compile_command timeit.timeit timeit.repeat
-;; @names timeit.Timer pdb.run pdb.runeval pdb.runcall
+;; @names timeit.Timer pdb.run pdb.runeval pdb.runcall types.CodeType types.FunctionType
 (exec_statement) @hit
 
 ;; @rule py.dynamic-import
@@ -137,7 +137,8 @@
 ;; @names os.chown os.fchown os.lchown os.symlink os.link os.listdir os.scandir os.walk os.fwalk
 ;; @names os.truncate os.mkfifo os.mknod os.chdir os.chroot os.utime os.access os.stat os.lstat
 ;; @names shutil tempfile glob fileinput codecs.open tarfile zipfile mmap aiofiles
-;; @names pathlib.Path.open *.read_text *.write_text *.read_bytes *.write_bytes
+;; @names pathlib.Path.open *.read_text *.write_text *.read_bytes *.write_bytes *.touch
+;; @names *.iterdir *.rglob *.symlink_to *.hardlink_to *.unlink *.rmdir
 ;; @names posix.open posix.remove posix.unlink
 
 ;; @rule py.network
