@@ -42,5 +42,8 @@ bench: build
 	@scripts/install-deps.sh --bench
 	bench/run.sh
 
+bench-detect: build
+	bench/detect.sh
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

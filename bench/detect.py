@@ -209,6 +209,11 @@ def cyberseceval_report(results, stages):
                     + ["%.1f%%" % (100 * sum(sum(hits[c][s] for s in v) / len(v) for v in by_cwe.values()) / len(by_cwe))
                        for c in cols])
         rows.append(["any finding on the line +-1", n_all] + [pct(sum(loose[c].values()), n_all) for c in cols])
+        if "ast" in res:
+            # The windows are cut from files: some do not parse on their own.
+            parses = [sid for sid in ids if not any(f.category == "syntax" for f in res["ast"].get(sid, []))]
+            rows.append([f"windows that parse ({len(parses)} of {n_all})", len(parses)]
+                        + [pct_ci(sum(hits[c][s] for s in parses), len(parses)) for c in cols])
         out.append(table(["CWE", "n"] + [f"recall: {c}" for c in cols], rows))
         out.append("")
         results[f"cse-{lang}"] = {c: sum(hits[c].values()) / max(1, n_all) for c in cols}

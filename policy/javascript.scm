@@ -21,7 +21,8 @@
 ;; @message {} runs a string as JavaScript code
 ;; @names eval Function execScript vm GeneratorFunction AsyncFunction
 ;; @names AsyncGeneratorFunction *.constructor.constructor *.__proto__.constructor.constructor
-;; @names ShadowRealm
+;; @names ShadowRealm inspector repl module._compile Module.prototype._compile require.extensions
+;; @names v8.setFlagsFromString
 
 ;; @rule js.function-constructor
 ;; @category code_injection
@@ -54,6 +55,8 @@
    arguments: (arguments . (identifier) @a)) @hit
   (#resolves-to? @f "setTimeout" "setInterval" "setImmediate")
   (#dynamic-string? @a))
+((call_expression function: (_) @f arguments: (template_string)) @hit
+  (#resolves-to? @f "setTimeout" "setInterval" "setImmediate" "eval" "Function"))
 
 ;; @rule js.eval-member
 ;; @category code_injection
@@ -141,7 +144,7 @@
 ;; @names Deno.writeFile Deno.open Deno.remove Deno.mkdir Deno.readDir Bun.file Bun.write
 
 ;; @rule js.path-traversal
-;; @category filesystem
+;; @category other
 ;; @severity high
 ;; @cwe CWE-22
 ;; @message a file path comes from a value at run time ({})

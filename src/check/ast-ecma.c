@@ -434,34 +434,32 @@ int ecma_fold(struct run *r, TSNode n, char *buf, int depth)
 /* ---------------------------------------------------------------------- */
 /* Resolving                                                              */
 
+static void resolve_binding(struct run *r, const struct binding *b, struct cands *out, int depth)
+{
+    if (b->is_str) {
+        cands_add(out, b->str, b->slen, NULL, 0);
+        return;
+    }
+    struct cands base;
+    cands_clear(&base);
+    ecma_resolve(r, b->value, &base, depth + 1);
+    for (int i = 0; i < base.n; i++) {
+        if (!b->str)
+            cands_add(out, base.s[i], strlen(base.s[i]), NULL, 0);
+        else if (strcmp(base.s[i], NAME_NS) == 0)
+            cands_add(out, b->str, b->slen, NULL, 0);
+        else
+            cands_add_member(out, base.s[i], b->str, b->slen);
+    }
+}
+
 static void add_bound(struct run *r, const char *key, size_t klen, const char *rest,
                       size_t rlen, struct cands *out, int depth)
 {
-    if (!bind_next(r, key, klen, NULL) || !resolving_push(r, key, klen))
-        return;
-    for (const struct binding *b = bind_next(r, key, klen, NULL); b;
-         b = bind_next(r, key, klen, b)) {
-        struct cands v;
-        cands_clear(&v);
-        if (b->is_str) {
-            cands_add(&v, b->str, b->slen, NULL, 0);
-        } else {
-            struct cands base;
-            cands_clear(&base);
-            ecma_resolve(r, b->value, &base, depth + 1);
-            for (int i = 0; i < base.n; i++) {
-                if (!b->str)
-                    cands_add(&v, base.s[i], strlen(base.s[i]), NULL, 0);
-                else if (strcmp(base.s[i], NAME_NS) == 0)
-                    cands_add(&v, b->str, b->slen, NULL, 0);
-                else
-                    cands_add_member(&v, base.s[i], b->str, b->slen);
-            }
-        }
-        for (int i = 0; i < v.n; i++)
-            cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
-    }
-    resolving_pop(r);
+    struct cands v;
+    bound_names(r, key, klen, depth, resolve_binding, &v);
+    for (int i = 0; i < v.n; i++)
+        cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
 }
 
 /* base + "." + member, folding the global object's names into NAME_NS. */
@@ -649,6 +647,7 @@ void ecma_resolve(struct run *r, TSNode n, struct cands *out, int depth)
         return;
     }
     if (depth > AST_RESOLVE_DEPTH || run_expired(r)) {
+        r->incomplete++;
         cands_add(out, NAME_DEEP, strlen(NAME_DEEP), NULL, 0);
         return;
     }

@@ -37,10 +37,10 @@
 #define AST_MAX_DEPTH 4096                  /* tree depth the walks follow */
 #define AST_MAX_FINDINGS 256                /* findings kept per check */
 #define AST_MAX_SYNTAX 16                   /* syntax findings kept per check */
-#define AST_MAX_BINDINGS 4096               /* names bound per check */
+#define AST_MAX_BINDINGS 32768              /* names bound per check */
 #define AST_RESOLVE_DEPTH 24                /* nested resolution steps */
-#define AST_NAME_MAX 160                    /* bytes of one resolved name */
-#define AST_CANDS 8                         /* resolved names per expression */
+#define AST_NAME_MAX 128                    /* bytes of one resolved name */
+#define AST_CANDS 12                        /* resolved names per expression */
 #define AST_FOLD_MAX 256                    /* bytes of one folded string */
 
 /* Markers inside resolved names. They cannot occur in real identifiers. */
@@ -202,6 +202,7 @@ struct cands {
 };
 
 struct binding;
+struct bcache;
 
 struct run {
     const struct ast_policy *p;     /* not owned */
@@ -229,6 +230,8 @@ struct run {
     const void *file_pred[8];       /* #file-match? results, computed once per check */
     bool file_res[8];
     int nfile;
+    unsigned incomplete;            /* resolutions cut short by a cycle or the depth cap */
+    struct bcache **bcache;         /* bound_names() results by key; arena */
     const char *resolving[AST_RESOLVE_DEPTH]; /* names being resolved (cycle guard) */
     size_t resolving_len[AST_RESOLVE_DEPTH];
     int nresolving;
@@ -307,6 +310,17 @@ int fold_unbase64(char *buf, int len);
 /* Cycle guard: push the name being resolved; false if it already is. */
 bool resolving_push(struct run *r, const char *name, size_t len);
 void resolving_pop(struct run *r);
+
+/*
+ * The names `key` is bound to, all its bindings together, each turned into
+ * names by `one` (the family's resolver). Flow-insensitive, so the answer
+ * is the same wherever the key is used: it is computed once per check and
+ * cached, unless a cycle or the depth cap cut it short (then it is only
+ * right for this use). `out` is cleared first.
+ */
+void bound_names(struct run *r, const char *key, size_t klen, int depth,
+                 void (*one)(struct run *, const struct binding *, struct cands *, int),
+                 struct cands *out);
 
 /* ---------------------------------------------------------------------- */
 /* Per-family resolvers (ast-python.c, ast-ecma.c)                        */

@@ -370,6 +370,7 @@ void run_names_close(struct run *r)
         free(c);
     }
     r->chunks = NULL;
+    r->bcache = NULL;
     free(r->btab);
     r->btab = NULL;
     r->btab_size = r->nbindings = 0;
@@ -381,10 +382,14 @@ void run_names_close(struct run *r)
 bool resolving_push(struct run *r, const char *name, size_t len)
 {
     for (int i = 0; i < r->nresolving; i++)
-        if (r->resolving_len[i] == len && memcmp(r->resolving[i], name, len) == 0)
+        if (r->resolving_len[i] == len && memcmp(r->resolving[i], name, len) == 0) {
+            r->incomplete++;
             return false;
-    if (r->nresolving == AST_RESOLVE_DEPTH)
+        }
+    if (r->nresolving == AST_RESOLVE_DEPTH) {
+        r->incomplete++;
         return false;
+    }
     r->resolving[r->nresolving] = name;
     r->resolving_len[r->nresolving] = len;
     r->nresolving++;
@@ -395,6 +400,53 @@ void resolving_pop(struct run *r)
 {
     if (r->nresolving > 0)
         r->nresolving--;
+}
+
+#define BCACHE_SIZE 256
+
+struct bcache {
+    const char *key; /* arena */
+    size_t klen;
+    int n;
+    const char **names; /* arena */
+    struct bcache *next;
+};
+
+void bound_names(struct run *r, const char *key, size_t klen, int depth,
+                 void (*one)(struct run *, const struct binding *, struct cands *, int),
+                 struct cands *out)
+{
+    cands_clear(out);
+    size_t h = hash(key, klen) & (BCACHE_SIZE - 1);
+    if (r->bcache)
+        for (const struct bcache *c = r->bcache[h]; c; c = c->next)
+            if (c->klen == klen && memcmp(c->key, key, klen) == 0) {
+                for (int i = 0; i < c->n; i++)
+                    cands_add(out, c->names[i], strlen(c->names[i]), NULL, 0);
+                return;
+            }
+    if (!bind_next(r, key, klen, NULL) || !resolving_push(r, key, klen))
+        return;
+    unsigned before = r->incomplete;
+    for (const struct binding *b = bind_next(r, key, klen, NULL); b && !run_expired(r);
+         b = bind_next(r, key, klen, b))
+        one(r, b, out, depth);
+    resolving_pop(r);
+    if (r->incomplete != before || r->timed_out)
+        return;
+    if (!r->bcache) {
+        r->bcache = arena_alloc(r, BCACHE_SIZE * sizeof(*r->bcache));
+        memset(r->bcache, 0, BCACHE_SIZE * sizeof(*r->bcache));
+    }
+    struct bcache *c = arena_alloc(r, sizeof(*c));
+    c->key = arena_dup(r, key, klen);
+    c->klen = klen;
+    c->n = out->n;
+    c->names = arena_alloc(r, (size_t)(out->n ? out->n : 1) * sizeof(*c->names));
+    for (int i = 0; i < out->n; i++)
+        c->names[i] = arena_dup(r, out->s[i], strlen(out->s[i]));
+    c->next = r->bcache[h];
+    r->bcache[h] = c;
 }
 
 void names_resolve(struct run *r, TSNode n, struct cands *out)

@@ -487,17 +487,20 @@ static bool pred_node(struct run *r, const struct pred *pr, TSNode n, const TSQu
                    ? py_dynamic(r, n, pr->has_re ? &pr->re : NULL, 0)
                    : ecma_dynamic(r, n, pr->has_re ? &pr->re : NULL, 0);
     case PRED_SCOPE: {
-        /* The nearest enclosing function (not class), else the whole file. */
-        TSNode s = ts_node_parent(n);
-        while (!ts_node_is_null(s)) {
-            enum nk k = node_kind(r, s);
-            if ((k == NK_DEF || k == NK_FUNCTION) && !strstr(ts_node_type(s), "class"))
+        /* The nearest enclosing function (not class), else the whole file:
+         * found on the way down from the root, in one pass (walking up
+         * with ts_node_parent() would cost the depth at every step). */
+        TSNode cur = ts_tree_root_node(r->tree), scope = cur;
+        while (!ts_node_eq(cur, n)) {
+            TSNode next = ts_node_child_with_descendant(cur, n);
+            if (ts_node_is_null(next) || ts_node_eq(next, cur))
                 break;
-            s = ts_node_parent(s);
+            enum nk k = node_kind(r, next);
+            if ((k == NK_DEF || k == NK_FUNCTION) && !strstr(ts_node_type(next), "class"))
+                scope = next;
+            cur = next;
         }
-        if (ts_node_is_null(s))
-            s = ts_tree_root_node(r->tree);
-        const char *t = node_text(r, s, &len);
+        const char *t = node_text(r, scope, &len);
         return regex_text(&pr->re, t, len);
     }
     case PRED_FILE: {
@@ -701,4 +704,23 @@ void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
         free(r.memo[i]);
     free(r.hits);
     free(r.rule_on);
+}
+
+int ast_tree_string(const struct lang *lang, const char *code, size_t len, char **out,
+                    struct sk_err *err)
+{
+    if (len > AST_DEFAULT_MAX_BYTES)
+        return sk_err_msg(err, EFBIG, "code is %zu bytes; at most %d", len,
+                          AST_DEFAULT_MAX_BYTES);
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, lang->grammar());
+    TSTree *tree = ts_parser_parse_string(parser, NULL, code ? code : "", (uint32_t)len);
+    ts_parser_delete(parser);
+    if (!tree)
+        return sk_err_msg(err, EIO, "parse failed");
+    char *s = ts_node_string(ts_tree_root_node(tree));
+    ts_tree_delete(tree);
+    *out = xstrdup(s);
+    free(s);
+    return 0;
 }

@@ -82,3 +82,11 @@ int ast_policy_rule_info(const struct ast_policy *p, const struct lang *lang, si
  * high): every policy has it and no deployment can allow it away.
  */
 #define AST_SYNTAX_RULE "syntax-error"
+
+/*
+ * The syntax tree tree-sitter builds for `code`, as an S-expression with
+ * field names (the form queries are written against), for policy authors.
+ * Returns 0 and a string the caller frees, or a negative errno.
+ */
+int ast_tree_string(const struct lang *lang, const char *code, size_t len, char **out,
+                    struct sk_err *err);
