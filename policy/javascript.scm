@@ -307,9 +307,9 @@
 ;; @cwe CWE-208
 ;; @message a secret ({}) compared with ==/=== leaks its value through timing
 ((binary_expression left: (_) @l operator: ["==" "===" "!=" "!=="] right: (_) @r) @hit
-  (#match? @l "(?i)(password|passwd|secret|token|api_?key|apikey|hash|signature|digest|hmac)$"))
+  (#match? @l "(^|[._$])([Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey|[Hh]ash|[Ss]ignature|[Dd]igest|[Hh]mac|PASSWORD|SECRET|TOKEN|API_KEY)$|[a-z0-9](Password|Passwd|Secret|ApiKey|Signature|Hmac)$"))
 ((binary_expression left: (_) @l operator: ["==" "===" "!=" "!=="] right: (_) @r) @hit
-  (#match? @r "(?i)(password|passwd|secret|token|api_?key|apikey|hash|signature|digest|hmac)$"))
+  (#match? @r "(^|[._$])([Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey|[Hh]ash|[Ss]ignature|[Dd]igest|[Hh]mac|PASSWORD|SECRET|TOKEN|API_KEY)$|[a-z0-9](Password|Passwd|Secret|ApiKey|Signature|Hmac)$"))
 
 ;; @rule js.hardcoded-secret
 ;; @category secrets
