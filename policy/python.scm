@@ -84,14 +84,14 @@
      (keyword_argument name: (identifier) @k value: (_) @v))) @hit
   (#eq? @k "shell")
   (#not-any-of? @v "False" "None" "0")
-  (#resolves-to? @f "subprocess" "*.subprocess_shell" "*.subprocess_exec" "sh" "plumbum"))
+  (#resolves-to? @f "subprocess" "*.subprocess_shell" "*.subprocess_exec" "plumbum"))
 
 ;; @rule py.process-spawn
 ;; @category process
 ;; @severity high
 ;; @message {} starts or signals another process
 ;; @names subprocess os.exec* os.spawn* os.posix_spawn* os.fork os.forkpty os.kill os.killpg
-;; @names os.startfile pty asyncio.create_subprocess_exec pexpect sh plumbum multiprocessing.Process
+;; @names os.startfile pty asyncio.create_subprocess_exec pexpect plumbum multiprocessing.Process
 ;; @names signal.pthread_kill
 
 ;; ---------------------------------------------------------------------

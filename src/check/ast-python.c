@@ -379,7 +379,10 @@ int py_fold(struct run *r, TSNode n, char *buf, int depth)
         for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b;
              b = bind_next(r, name, (size_t)nl, b)) {
             char v[AST_FOLD_MAX + 1];
+            uint32_t saved = r->scope;
+            r->scope = b->scope;
             int vl = b->is_str || b->str ? -1 : py_fold(r, b->value, v, depth + 1);
+            r->scope = saved;
             if (vl < 0 || (len >= 0 && (vl != len || memcmp(v, buf, (size_t)vl) != 0))) {
                 len = -1;
                 break;
@@ -399,12 +402,23 @@ int py_fold(struct run *r, TSNode n, char *buf, int depth)
 /* Resolving                                                              */
 
 /* Add the names `key` is bound to (plus `rest`, a dotted tail). */
+static void resolve_value(struct run *r, const struct binding *b, struct cands *out, int depth);
+
 static void resolve_binding(struct run *r, const struct binding *b, struct cands *out, int depth)
 {
     if (b->is_str) {
         cands_add(out, b->str, b->slen, NULL, 0);
         return;
     }
+    /* The value is read in the scope the binding was made in. */
+    uint32_t saved = r->scope;
+    r->scope = b->scope;
+    resolve_value(r, b, out, depth);
+    r->scope = saved;
+}
+
+static void resolve_value(struct run *r, const struct binding *b, struct cands *out, int depth)
+{
     struct cands v;
     cands_clear(&v);
     py_resolve(r, b->value, &v, depth + 1);
@@ -847,6 +861,20 @@ void py_bind_node(struct run *r, TSNode n)
     case NK_IMPORT_FROM:
         each_import(r, n, true, bind_import, NULL);
         break;
+    case NK_PARAMS: {
+        /* global x / nonlocal x: later assignments bind outside. */
+        const char *t = ts_node_type(n);
+        int how = strcmp(t, "global_statement") == 0     ? DECL_GLOBAL
+                  : strcmp(t, "nonlocal_statement") == 0 ? DECL_NONLOCAL
+                                                         : -1;
+        for (uint32_t i = 0; how >= 0 && i < ts_node_named_child_count(n); i++) {
+            char name[AST_NAME_MAX];
+            int nl = ident_name(r, ts_node_named_child(n, i), name, sizeof(name));
+            if (nl > 0)
+                scope_declare(r, name, (size_t)nl, how);
+        }
+        break;
+    }
     default:
         break;
     }
@@ -953,8 +981,12 @@ static bool py_text_matches(struct run *r, TSNode n, const regex_t *re, int dept
     bool m = false;
     for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b && !m;
          b = bind_next(r, name, (size_t)nl, b))
-        if (!b->is_str)
+        if (!b->is_str) {
+            uint32_t saved = r->scope;
+            r->scope = b->scope;
             m = py_text_matches(r, b->value, re, depth + 1);
+            r->scope = saved;
+        }
     resolving_pop(r);
     return m;
 }
@@ -1016,8 +1048,12 @@ static bool dynamic(struct run *r, TSNode n, int depth)
         bool d = false;
         for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b && !d;
              b = bind_next(r, name, (size_t)nl, b))
-            if (!b->is_str && !b->str)
+            if (!b->is_str && !b->str) {
+                uint32_t saved = r->scope;
+                r->scope = b->scope;
                 d = dynamic(r, b->value, depth + 1);
+                r->scope = saved;
+            }
         resolving_pop(r);
         return d;
     }

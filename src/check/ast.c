@@ -348,29 +348,45 @@ struct ref {
     TSNode node;
     TSNode parent;
     TSFieldId field;
+    uint32_t scope;
 };
 
+/* Does `n` open a function scope (not a class)? */
+static bool opens_scope(const struct run *r, TSNode n)
+{
+    enum nk k = node_kind(r, n);
+    return k == NK_FUNCTION || (k == NK_DEF && !strstr(ts_node_type(n), "class"));
+}
+
 /*
- * One pass over the tree: record every binding (assignments, imports) and
- * remember every node that may be a reference; then hold each reference
- * root's resolved names against the @names rules. Iterative, with an
- * explicit stack of parents, so deep nesting cannot exhaust the C stack;
- * past AST_MAX_DEPTH the walk stops and the check fails (the code is not
- * vouched for).
+ * One pass over the tree: record every binding (assignments, imports) in
+ * its function scope and remember every node that may be a reference;
+ * then hold each reference root's resolved names against the @names rules.
+ * Iterative, with an explicit stack of parents, so deep nesting cannot
+ * exhaust the C stack; past AST_MAX_DEPTH the walk stops and the check
+ * fails (the code is not vouched for).
  */
 static void names_walk(struct run *r)
 {
     const struct lang_policy *lp = r->lp;
     bool py = lp->family == FAM_PYTHON;
-    TSNode *stack = xmalloc(AST_MAX_DEPTH * sizeof(*stack));
+    struct frame {
+        TSNode node;
+        bool scoped;
+    } *stack = xmalloc(AST_MAX_DEPTH * sizeof(*stack));
     struct ref *refs = NULL;
     size_t nrefs = 0, caprefs = 0;
     int depth = 0;
+    scopes_init(r);
     TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(r->tree));
     for (;;) {
         TSNode n = ts_tree_cursor_current_node(&c);
         enum nk k = node_kind(r, n);
+        bool scoped = false;
         if (k != NK_OTHER) {
+            scoped = opens_scope(r, n);
+            if (scoped)
+                scope_enter(r, ts_node_start_byte(n), ts_node_end_byte(n));
             if (py)
                 py_bind_node(r, n);
             else
@@ -380,8 +396,9 @@ static void names_walk(struct run *r)
                 refs = xrealloc(refs, caprefs * sizeof(*refs));
             }
             refs[nrefs].node = n;
-            refs[nrefs].parent = depth > 0 ? stack[depth - 1] : (TSNode){0};
+            refs[nrefs].parent = depth > 0 ? stack[depth - 1].node : (TSNode){0};
             refs[nrefs].field = ts_tree_cursor_current_field_id(&c);
+            refs[nrefs].scope = r->scope;
             nrefs++;
         }
         if (ts_tree_cursor_goto_first_child(&c)) {
@@ -389,9 +406,13 @@ static void names_walk(struct run *r)
                 r->too_deep = true;
                 break;
             }
-            stack[depth++] = n;
+            stack[depth].node = n;
+            stack[depth].scoped = scoped;
+            depth++;
             continue;
         }
+        if (scoped)
+            scope_leave(r);
         bool done = false;
         while (!ts_tree_cursor_goto_next_sibling(&c)) {
             if (!ts_tree_cursor_goto_parent(&c)) {
@@ -399,6 +420,8 @@ static void names_walk(struct run *r)
                 break;
             }
             depth--;
+            if (stack[depth].scoped)
+                scope_leave(r);
         }
         if (done || run_expired(r))
             break;
@@ -412,11 +435,13 @@ static void names_walk(struct run *r)
         struct cands cs;
         for (size_t i = 0; i < nrefs && !run_expired(r); i++) {
             cands_clear(&cs);
+            r->scope = refs[i].scope;
             if (ref(r, refs[i].node, refs[i].parent, refs[i].field, &cs))
                 match_names(r, refs[i].node, &cs, hit);
         }
         free(hit);
     }
+    r->scope = 0;
     free(refs);
 }
 
@@ -454,6 +479,8 @@ static bool pred_node(struct run *r, const struct pred *pr, TSNode n, const TSQu
 {
     char buf[AST_NAME_MAX];
     size_t len;
+    if (pr->op == PRED_RESOLVES || pr->op == PRED_DYNAMIC)
+        r->scope = scope_at(r, ts_node_start_byte(n), ts_node_end_byte(n));
     switch (pr->op) {
     case PRED_EQ: {
         const char *t = pred_text(r, n, buf, sizeof(buf), &len);
