@@ -249,6 +249,7 @@ def sven_report(results, stages):
             fp += ff
             verdict = "yes" if fv > ff else "**no**"
             rows.append([c, cwe, len(v), pct(fv, len(v)), pct(ff, len(f)), verdict])
+            results.setdefault("sven_rows", {}).setdefault(c, {})[cwe] = (fv, ff)
         rows.append([c, "**all**", "", "", "", f"precision {pct(tp, tp + fp)}"])
         results.setdefault("sven", {})[c] = (tp, fp)
     return ("Each function is flagged when a finding carries its pair's CWE.\n\n"
@@ -321,9 +322,11 @@ def smartbugs_report(results, stages):
     unl = []
     for c in cols:
         labelled = {(sid, l) for sid, ls in labels.items() for (_, lines) in ls for l in lines}
-        n_unl = sum(1 for sid in labels for f in res[c].get(sid, [])
-                    if f.category != "syntax" and not any((sid, f.line + d) in labelled for d in (-1, 0, 1)))
-        unl.append(f"{c}: {n_unl}")
+        away = [f for sid in labels for f in res[c].get(sid, [])
+                if f.category != "syntax" and not any((sid, f.line + d) in labelled for d in (-1, 0, 1))]
+        high = sum(1 for f in away if f.severity in ("high", "critical"))
+        unl.append(f"{c}: {len(away)} ({high} high or critical, the rest low/medium advisories such as "
+                   f"pre-0.8 arithmetic and timestamps)")
     return (f"{len(samples)} contracts, {total} labelled findings; a hit is a finding of a rule "
             "mapped to the category on the labelled line +-1.\n\n"
             + table(["category", "labelled"] + [f"recall: {c}" for c in cols], rows)
@@ -428,13 +431,56 @@ SETS = [
 ]
 
 
+PREAMBLE = """Protocol: notes/codesec.md section 7. CyberSecEval positives are Meta's Insecure Code
+Detector's (ICD) opinion on real code: recall here is agreement with ICD (ICD itself reports 96%
+precision and 79% recall against human labels; compare loosely). The rules were written after
+reading the label distribution of the whole set, not tuned sample by sample; the dev and test
+halves (split by a hash of repo + file) are shown apart. Anchors for Solidity: in the SmartBugs
+study the best single tool found 27% of the curated bugs and all nine tools together 42%.
+SolidiFI's injected bugs are a few formulaic snippets repeated across contracts, so its recall
+says the rule recognises those shapes, not more."""
+
+
+def floors(results, stages):
+    """The issue's floors, per stage."""
+    rows = []
+    cols = list(results.get("cse-python", {}).keys()) or stages
+    for c in cols:
+        def get(*keys):
+            v = results
+            for k in keys:
+                v = v.get(k, {}) if isinstance(v, dict) else {}
+            return v if not isinstance(v, dict) else None
+        py, js = get("cse-python", c), get("cse-javascript", c)
+        rows.append([c, "CyberSecEval python recall >= 80%", "-" if py is None else f"{100 * py:.1f}%",
+                     "-" if py is None else ("met" if py >= 0.8 else "**not met**")])
+        rows.append([c, "CyberSecEval javascript recall >= 80%", "-" if js is None else f"{100 * js:.1f}%",
+                     "-" if js is None else ("met" if js >= 0.8 else "**not met**")])
+        sven = results.get("sven_rows", {}).get(c)
+        if sven is not None:
+            ok = all(v > f for v, f in sven.values())
+            rows.append([c, "SVEN: more vulnerable than fixed flagged, every CWE",
+                         ", ".join(f"{k} {v}/{f}" for k, (v, f) in sorted(sven.items())),
+                         "met" if ok else "**not met**"])
+        for name, key, cat in (("reentrancy", "smartbugs", "reentrancy"),
+                               ("unchecked calls", "smartbugs", "unchecked_low_level_calls"),
+                               ("reentrancy", "solidifi", "Re-entrancy"),
+                               ("tx.origin", "solidifi", "tx.origin"),
+                               ("unchecked send", "solidifi", "Unchecked-Send")):
+            v = results.get(key, {}).get(c, {}).get(cat)
+            if v is not None:
+                rows.append([c, f"{key}: {name} recall > 60%", f"{100 * v:.1f}%",
+                             "met" if v > 0.6 else "**not met**"])
+    return table(["stage", "floor", "measured", ""], rows)
+
+
 def main():
     stages = [s for s in os.environ.get("STAGES", "ast").split(",") if s]
     for s in stages:
         if s not in STAGES:
             sys.exit(f"detect: unknown stage {s} (have: {', '.join(STAGES)})")
     results = {}
-    out = []
+    out = [PREAMBLE, ""]
     for title, folder, fn in SETS:
         out.append(f"### {title}\n")
         if not os.path.isdir(os.path.join(DATA, folder)):
@@ -442,6 +488,8 @@ def main():
             continue
         out.append(fn(results, stages))
         out.append("")
+    out.append("### The issue's floors\n")
+    out.append(floors(results, stages))
     print("\n".join(out))
     json.dump(results, open(os.environ.get("DETECT_JSON", "/dev/null"), "w"), indent=1, default=str)
 

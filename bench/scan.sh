@@ -3,7 +3,7 @@
 # cold CLIs spawned per sample, in the same run; writes the "scan" section
 # of BENCHMARKS.md. Needs a build with the sandbox (the workers run in it).
 #
-#   bench/scan.sh [BUILD_DIR]      BENCH_SCAN_N=200 BENCH_SCAN_COLD_N=15
+#   bench/scan.sh [BUILD_DIR]      BENCH_SCAN_N=100 BENCH_SCAN_ROUNDS=3 BENCH_SCAN_COLD_N=15
 set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build}

@@ -19,9 +19,11 @@
 ;; @severity critical
 ;; @cwe CWE-95
 ;; @message {} runs a string as JavaScript code
-;; @names eval Function execScript vm GeneratorFunction AsyncFunction
+;; @names eval Function execScript vm.runInNewContext vm.runInThisContext vm.runInContext
+;; @names vm.Script vm.compileFunction vm.SourceTextModule GeneratorFunction AsyncFunction
 ;; @names AsyncGeneratorFunction *.constructor.constructor *.__proto__.constructor.constructor
-;; @names ShadowRealm
+;; @names ShadowRealm inspector repl module._compile Module.prototype._compile require.extensions
+;; @names v8.setFlagsFromString
 
 ;; @rule js.function-constructor
 ;; @category code_injection
@@ -54,6 +56,8 @@
    arguments: (arguments . (identifier) @a)) @hit
   (#resolves-to? @f "setTimeout" "setInterval" "setImmediate")
   (#dynamic-string? @a))
+((call_expression function: (_) @f arguments: (template_string)) @hit
+  (#resolves-to? @f "setTimeout" "setInterval" "setImmediate" "eval" "Function"))
 
 ;; @rule js.eval-member
 ;; @category code_injection
@@ -112,7 +116,8 @@
 ;; @message {} starts or signals another process
 ;; @names child_process shelljs execa cross-spawn node-pty process.kill process.dlopen
 ;; @names childProcess ChildProcess
-;; @names Deno.run Deno.Command Bun.spawn Bun.spawnSync worker_threads cluster
+;; @names Deno.run Deno.Command Bun.spawn Bun.spawnSync worker_threads cluster.fork
+;; @names cluster.setupPrimary cluster.setupMaster
 
 ;; ---------------------------------------------------------------------
 ;; Native code, deserialisation
@@ -141,7 +146,7 @@
 ;; @names Deno.writeFile Deno.open Deno.remove Deno.mkdir Deno.readDir Bun.file Bun.write
 
 ;; @rule js.path-traversal
-;; @category filesystem
+;; @category other
 ;; @severity high
 ;; @cwe CWE-22
 ;; @message a file path comes from a value at run time ({})
@@ -154,7 +159,7 @@
 ;; @severity high
 ;; @message {} opens a network connection or server
 ;; @names http https http2 net dgram tls dns fetch XMLHttpRequest WebSocket EventSource
-;; @names navigator.sendBeacon axios node-fetch request got undici superagent ws socket.io
+;; @names navigator.sendBeacon axios node-fetch got undici superagent ws socket.io
 ;; @names socket.io-client Deno.connect Deno.listen Deno.serve Bun.serve Bun.connect
 ;; @names Bun.listen RTCPeerConnection importScripts
 
@@ -302,9 +307,9 @@
 ;; @cwe CWE-208
 ;; @message a secret ({}) compared with ==/=== leaks its value through timing
 ((binary_expression left: (_) @l operator: ["==" "===" "!=" "!=="] right: (_) @r) @hit
-  (#match? @l "(?i)(password|passwd|secret|token|api_?key|apikey|hash|signature|digest|hmac)$"))
+  (#match? @l "(^|[._$])([Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey|[Hh]ash|[Ss]ignature|[Dd]igest|[Hh]mac|PASSWORD|SECRET|TOKEN|API_KEY)$|[a-z0-9](Password|Passwd|Secret|ApiKey|Signature|Hmac)$"))
 ((binary_expression left: (_) @l operator: ["==" "===" "!=" "!=="] right: (_) @r) @hit
-  (#match? @r "(?i)(password|passwd|secret|token|api_?key|apikey|hash|signature|digest|hmac)$"))
+  (#match? @r "(^|[._$])([Pp]assword|[Pp]asswd|[Ss]ecret|[Tt]oken|[Aa]pi_?[Kk]ey|[Hh]ash|[Ss]ignature|[Dd]igest|[Hh]mac|PASSWORD|SECRET|TOKEN|API_KEY)$|[a-z0-9](Password|Passwd|Secret|ApiKey|Signature|Hmac)$"))
 
 ;; @rule js.hardcoded-secret
 ;; @category secrets

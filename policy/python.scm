@@ -19,7 +19,7 @@
 ;; @message {} runs a string as Python code
 ;; @names eval exec compile execfile runpy code.interact code.InteractiveInterpreter
 ;; @names code.InteractiveConsole code.compile_command timeit.timeit timeit.repeat
-;; @names timeit.Timer pdb.run pdb.runeval pdb.runcall
+;; @names timeit.Timer pdb.run pdb.runeval pdb.runcall types.CodeType types.FunctionType
 (exec_statement) @hit
 
 ;; @rule py.dynamic-import
@@ -28,7 +28,8 @@
 ;; @cwe CWE-470
 ;; @message {} imports a module chosen at run time
 ;; @names __import__ importlib.import_module importlib.__import__ importlib.util
-;; @names importlib.machinery importlib.reload imp zipimport <dynmod>
+;; @names importlib.machinery importlib.reload imp zipimport <dynmod> __loader__
+;; @names *.load_module *.exec_module
 
 ;; @rule py.reflection
 ;; @category reflection
@@ -83,14 +84,14 @@
      (keyword_argument name: (identifier) @k value: (_) @v))) @hit
   (#eq? @k "shell")
   (#not-any-of? @v "False" "None" "0")
-  (#resolves-to? @f "subprocess" "*.subprocess_shell" "*.subprocess_exec" "sh" "plumbum"))
+  (#resolves-to? @f "subprocess" "*.subprocess_shell" "*.subprocess_exec" "plumbum"))
 
 ;; @rule py.process-spawn
 ;; @category process
 ;; @severity high
 ;; @message {} starts or signals another process
 ;; @names subprocess os.exec* os.spawn* os.posix_spawn* os.fork os.forkpty os.kill os.killpg
-;; @names os.startfile pty asyncio.create_subprocess_exec pexpect sh plumbum multiprocessing.Process
+;; @names os.startfile pty asyncio.create_subprocess_exec pexpect plumbum multiprocessing.Process
 ;; @names signal.pthread_kill
 
 ;; ---------------------------------------------------------------------
@@ -136,7 +137,8 @@
 ;; @names os.chown os.fchown os.lchown os.symlink os.link os.listdir os.scandir os.walk os.fwalk
 ;; @names os.truncate os.mkfifo os.mknod os.chdir os.chroot os.utime os.access os.stat os.lstat
 ;; @names shutil tempfile glob fileinput codecs.open tarfile zipfile mmap aiofiles
-;; @names pathlib.Path.open *.read_text *.write_text *.read_bytes *.write_bytes
+;; @names pathlib.Path.open *.read_text *.write_text *.read_bytes *.write_bytes *.touch
+;; @names *.iterdir *.rglob *.symlink_to *.hardlink_to *.unlink *.rmdir
 ;; @names posix.open posix.remove posix.unlink
 
 ;; @rule py.network
@@ -176,7 +178,7 @@
   (#dynamic-string? @hit "(?i)^[^a-z]*(select[[:space:]].*[[:space:]]from|insert[[:space:]]+into|update[[:space:]].*[[:space:]]set|delete[[:space:]]+from|drop[[:space:]]+(table|database|trigger|index)|create[[:space:]]+(table|user|database|index)|alter[[:space:]]+table|show[[:space:]]+(tables|columns|databases))[[:space:]]"))
 
 ;; @rule py.command-built
-;; @category process
+;; @category other
 ;; @severity medium
 ;; @cwe CWE-78
 ;; @message a command line built from values at run time ({}); pass an argument list instead
@@ -216,7 +218,7 @@
   (#not-match? @args "autoescape[[:space:]]*=[[:space:]]*(True|select_autoescape)"))
 
 ;; @rule py.path-traversal
-;; @category filesystem
+;; @category other
 ;; @severity high
 ;; @cwe CWE-22
 ;; @message a path built from values at run time with no containment check ({})

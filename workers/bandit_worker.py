@@ -26,6 +26,8 @@ import io
 import json
 import logging
 import sys
+import textwrap
+import time
 
 # Bandit logs through the root logger; nothing but answers may reach stdout.
 logging.disable(logging.CRITICAL)
@@ -67,16 +69,39 @@ def syntax_error(code):
     return None
 
 
-def check(code):
-    data = code.encode("utf-8", "surrogatepass")
-    errors = []
-    bad = syntax_error(data)
-    if bad is not None:
-        # bandit would skip the file silently (exit 0, no results): report the
-        # parse error with its position instead.
-        msg, line, col = bad
-        errors.append({"reason": "syntax error: " + msg, "line": line, "column": col})
-        return {"ok": True, "results": [], "errors": errors}
+# Salvage of code that does not parse: at most this many lines dropped at
+# each end, and this much time spent looking.
+SALVAGE_MAX_DROP = 15
+SALVAGE_BUDGET_S = 0.15
+
+
+def salvage(code):
+    """The largest window of whole lines (dedented) that parses, as
+    (first line dropped count, text), or None. Generated or excerpted code
+    often has one broken line at an end, or starts inside a block; bandit
+    sees nothing at all in a file that does not parse, so it is run on the
+    part that does (line numbers are shifted back)."""
+    lines = code.split("\n")
+    n = len(lines)
+    deadline = time.monotonic() + SALVAGE_BUDGET_S
+    cands = sorted(((h, t) for h in range(min(n, SALVAGE_MAX_DROP))
+                    for t in range(min(n - h, SALVAGE_MAX_DROP)) if h + t > 0),
+                   key=lambda c: c[0] + c[1])
+    for h, t in cands:
+        if time.monotonic() > deadline:
+            return None
+        text = textwrap.dedent("\n".join(lines[h:n - t]))
+        if not text.strip():
+            continue
+        try:
+            ast.parse(text, FILENAME)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        return h, text
+    return None
+
+
+def scan(data, shift=0):
     mgr = b_manager.BanditManager(CONFIG, "file", ignore_nosec=True, profile=PROFILE)
     files = [FILENAME]
     mgr._parse_file(FILENAME, io.BytesIO(data), files)
@@ -89,12 +114,32 @@ def check(code):
             "issue_severity": d["issue_severity"],
             "issue_confidence": d["issue_confidence"],
             "issue_text": d["issue_text"],
-            "line_number": d["line_number"],
-            "line_range": d["line_range"],
+            "line_number": d["line_number"] + shift,
+            "line_range": [x + shift for x in d["line_range"]],
         })
-    for _, reason in mgr.skipped:
-        errors.append({"reason": reason, "line": 0, "column": 0})
-    return {"ok": True, "results": results, "errors": errors}
+    errors = [{"reason": reason, "line": 0, "column": 0} for _, reason in mgr.skipped]
+    return results, errors
+
+
+def check(code):
+    data = code.encode("utf-8", "surrogatepass")
+    bad = syntax_error(data)
+    if bad is None:
+        results, errors = scan(data)
+        return {"ok": True, "results": results, "errors": errors}
+    # bandit would skip the file silently (exit 0, no results): report the
+    # parse error with its position, and scan the part that parses.
+    msg, line, col = bad
+    errors = [{"reason": "syntax error: " + msg, "line": line, "column": col}]
+    results = []
+    part = salvage(code)
+    resp = {"ok": True, "results": results, "errors": errors}
+    if part is not None:
+        shift, text = part
+        results, more = scan(text.encode("utf-8", "surrogatepass"), shift)
+        resp["results"] = results
+        resp["partial"] = {"first_line": shift + 1, "lines": text.count("\n") + 1}
+    return resp
 
 
 def answer(req):

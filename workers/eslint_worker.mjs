@@ -91,7 +91,7 @@ function lint(code, cfg) {
   return linter.verify(code, cfg, { filename });
 }
 
-function check(code) {
+function lintBoth(code) {
   let messages = lint(code, configs.module);
   // Generated JavaScript is often CommonJS; a script that does not parse as
   // a module (e.g. a top-level `return`) is tried again as CommonJS, and the
@@ -100,7 +100,66 @@ function check(code) {
     const again = lint(code, configs.script);
     if (!again.some((m) => m.fatal)) messages = again;
   }
-  return messages.map((m) => ({
+  return messages;
+}
+
+// Salvage of code that does not parse: ESLint runs no rule at all on such
+// a file. The largest window of whole lines that parses (at most
+// SALVAGE_MAX_DROP lines dropped at each end, within SALVAGE_BUDGET_MS) is
+// linted as well and its findings are reported at their real lines, next
+// to the parse error, which stays (the code as a whole is still broken).
+const SALVAGE_MAX_DROP = 15;
+const SALVAGE_BUDGET_MS = 150;
+const espree = require("espree");
+// For TypeScript, typescript-estree's plain parse (no scope analysis).
+const tsParse = mode === "ts" ? require("@typescript-eslint/typescript-estree").parse : null;
+
+function parses(text) {
+  const kinds = mode === "ts" ? ["module"] : ["module", "commonjs"];
+  for (const sourceType of kinds) {
+    try {
+      if (tsParse) tsParse(text, { sourceType });
+      else espree.parse(text, { ecmaVersion: "latest", sourceType });
+      return true;
+    } catch {
+      // try the next
+    }
+  }
+  return false;
+}
+
+function salvage(code) {
+  const lines = code.split("\n");
+  const n = lines.length;
+  const deadline = Date.now() + SALVAGE_BUDGET_MS;
+  const cands = [];
+  for (let h = 0; h < Math.min(n, SALVAGE_MAX_DROP); h++)
+    for (let t = 0; t < Math.min(n - h, SALVAGE_MAX_DROP); t++) if (h + t > 0) cands.push([h, t]);
+  cands.sort((a, b) => a[0] + a[1] - (b[0] + b[1]));
+  for (const [h, t] of cands) {
+    if (Date.now() > deadline) return null;
+    const text = lines.slice(h, n - t).join("\n");
+    if (text.trim() && parses(text)) return { shift: h, text };
+  }
+  return null;
+}
+
+function check(code) {
+  let messages = lintBoth(code);
+  let partial = null;
+  const fatal = messages.filter((m) => m.fatal);
+  if (fatal.length) {
+    const part = salvage(code);
+    if (part) {
+      const more = lintBoth(part.text).filter((m) => !m.fatal);
+      for (const m of more) {
+        if (m.line) m.line += part.shift;
+      }
+      messages = fatal.concat(more);
+      partial = { first_line: part.shift + 1, lines: part.text.split("\n").length };
+    }
+  }
+  const results = messages.map((m) => ({
     ruleId: m.ruleId ?? null,
     severity: m.severity,
     message: m.message,
@@ -108,6 +167,7 @@ function check(code) {
     column: m.column ?? 0,
     fatal: m.fatal === true,
   }));
+  return { results, partial };
 }
 
 const version = Linter.version || require("eslint/package.json").version;
@@ -116,7 +176,8 @@ function answer(req) {
   if (req.op === "ping") return { ok: true, tool: "eslint", version, mode };
   if (req.op === "check") {
     if (typeof req.code !== "string") return { ok: false, error: "check: 'code' must be a string" };
-    return { ok: true, results: check(req.code) };
+    const { results, partial } = check(req.code);
+    return partial ? { ok: true, results, partial } : { ok: true, results };
   }
   return { ok: false, error: `unknown op ${JSON.stringify(req.op)}` };
 }

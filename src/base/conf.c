@@ -89,6 +89,7 @@ static const struct opt opts[] = {
     INT("checks", "worker_max_requests", worker_max_requests, 1, 1000000),
     INT("checks", "worker_memory_mb", worker_memory_mb, 64, 1 << 20),
     INT("checks", "worker_count", worker_count, 1, 64),
+    STR("checks", "on_incomplete", on_incomplete),
 
     DBL("guard", "flag_threshold", guard_flag_threshold, 0, 1),
     DBL("guard", "block_threshold", guard_block_threshold, 0, 1),
@@ -144,6 +145,7 @@ void sk_config_defaults(struct sk_config *cfg)
     cfg->worker_max_requests = 500;
     cfg->worker_memory_mb = 1024;
     cfg->worker_count = 1;
+    snprintf(cfg->on_incomplete, sizeof(cfg->on_incomplete), "warn");
 
     cfg->guard_flag_threshold = 0.5;
     cfg->guard_block_threshold = 0.85;

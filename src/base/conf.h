@@ -93,6 +93,7 @@ struct sk_config {
     int worker_max_requests;    /* recycle a worker after this many; default 500 */
     int worker_memory_mb;       /* memory cap of each worker; default 1024 */
     int worker_count;           /* workers per analyser kind; default 1 */
+    char on_incomplete[16];     /* verdict when a check did not run: warn (default) | block */
 
     /* [guard] */
     double guard_flag_threshold;  /* score at or above which a prompt is flagged */

@@ -61,12 +61,12 @@ struct analysers {
     char node[PATH_MAX];               /* the node binary */
     char python[PATH_MAX];             /* Debian's python, where bandit lives */
     char heap_flag[64];                /* --max-old-space-size=N for node */
-    int timeout_ms;
-    int start_timeout_ms;
-    unsigned max_requests;
+    int timeout_ms;                    /* per request (checks.worker_timeout_ms) */
+    int start_timeout_ms;              /* start, warm-up and first ping */
+    unsigned max_requests;             /* recycle after this many (checks.worker_max_requests) */
     int64_t memory_bytes;              /* hard limit of each worker */
-    size_t max_code;
-    bool sandboxed;
+    size_t max_code;                   /* server.max_code_bytes */
+    bool sandboxed;                    /* false only in tests (analysers_opts.unsandboxed) */
     bool eager;                        /* workers_at_boot: refill a slot as soon as it empties */
     bool closing;                      /* analysers_free() has begun: no more refills */
     int refilling;                     /* refill threads running (under mu) */
@@ -99,6 +99,7 @@ static int slot_ensure(struct analysers *a, enum analyser_kind k, struct slot *s
                        struct sk_err *err);
 static void release(struct analysers *a, enum analyser_kind k, struct slot *s);
 
+/* Take an idle slot of kind `k`, waiting for one if all are busy. */
 static struct slot *acquire(struct analysers *a, enum analyser_kind k)
 {
     struct kind_pool *kp = &a->kinds[k];
@@ -114,6 +115,7 @@ static struct slot *acquire(struct analysers *a, enum analyser_kind k)
     }
 }
 
+/* Give a slot back and wake one waiter. */
 static void release(struct analysers *a, enum analyser_kind k, struct slot *s)
 {
     pthread_mutex_lock(&a->mu);

@@ -415,7 +415,10 @@ int ecma_fold(struct run *r, TSNode n, char *buf, int depth)
         for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b;
              b = bind_next(r, name, (size_t)nl, b)) {
             char v[AST_FOLD_MAX + 1];
+            uint32_t saved = r->scope;
+            r->scope = b->scope;
             int vl = b->is_str || b->str ? -1 : ecma_fold(r, b->value, v, depth + 1);
+            r->scope = saved;
             if (vl < 0 || (len >= 0 && (vl != len || memcmp(v, buf, (size_t)vl) != 0))) {
                 len = -1;
                 break;
@@ -434,34 +437,43 @@ int ecma_fold(struct run *r, TSNode n, char *buf, int depth)
 /* ---------------------------------------------------------------------- */
 /* Resolving                                                              */
 
+static void resolve_value(struct run *r, const struct binding *b, struct cands *out, int depth);
+
+static void resolve_binding(struct run *r, const struct binding *b, struct cands *out, int depth)
+{
+    if (b->is_str) {
+        cands_add(out, b->str, b->slen, NULL, 0);
+        return;
+    }
+    /* The value is read in the scope the binding was made in. */
+    uint32_t saved = r->scope;
+    r->scope = b->scope;
+    resolve_value(r, b, out, depth);
+    r->scope = saved;
+}
+
+static void resolve_value(struct run *r, const struct binding *b, struct cands *out, int depth)
+{
+    struct cands base;
+    cands_clear(&base);
+    ecma_resolve(r, b->value, &base, depth + 1);
+    for (int i = 0; i < base.n; i++) {
+        if (!b->str)
+            cands_add(out, base.s[i], strlen(base.s[i]), NULL, 0);
+        else if (strcmp(base.s[i], NAME_NS) == 0)
+            cands_add(out, b->str, b->slen, NULL, 0);
+        else
+            cands_add_member(out, base.s[i], b->str, b->slen);
+    }
+}
+
 static void add_bound(struct run *r, const char *key, size_t klen, const char *rest,
                       size_t rlen, struct cands *out, int depth)
 {
-    if (!bind_next(r, key, klen, NULL) || !resolving_push(r, key, klen))
-        return;
-    for (const struct binding *b = bind_next(r, key, klen, NULL); b;
-         b = bind_next(r, key, klen, b)) {
-        struct cands v;
-        cands_clear(&v);
-        if (b->is_str) {
-            cands_add(&v, b->str, b->slen, NULL, 0);
-        } else {
-            struct cands base;
-            cands_clear(&base);
-            ecma_resolve(r, b->value, &base, depth + 1);
-            for (int i = 0; i < base.n; i++) {
-                if (!b->str)
-                    cands_add(&v, base.s[i], strlen(base.s[i]), NULL, 0);
-                else if (strcmp(base.s[i], NAME_NS) == 0)
-                    cands_add(&v, b->str, b->slen, NULL, 0);
-                else
-                    cands_add_member(&v, base.s[i], b->str, b->slen);
-            }
-        }
-        for (int i = 0; i < v.n; i++)
-            cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
-    }
-    resolving_pop(r);
+    struct cands v;
+    bound_names(r, key, klen, depth, resolve_binding, &v);
+    for (int i = 0; i < v.n; i++)
+        cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
 }
 
 /* base + "." + member, folding the global object's names into NAME_NS. */
@@ -649,6 +661,7 @@ void ecma_resolve(struct run *r, TSNode n, struct cands *out, int depth)
         return;
     }
     if (depth > AST_RESOLVE_DEPTH || run_expired(r)) {
+        r->incomplete++;
         cands_add(out, NAME_DEEP, strlen(NAME_DEEP), NULL, 0);
         return;
     }
@@ -869,15 +882,60 @@ static void bind_import(struct run *r, TSNode at, const char *target, const char
         bind_str(r, alias, strlen(alias), target, strlen(target));
 }
 
+/* Declare the names a declaration or a parameter list introduces. */
+static void declare_names(struct run *r, TSNode n, int depth)
+{
+    if (ts_node_is_null(n) || depth > 8)
+        return;
+    const char *t = ts_node_type(n);
+    enum nk k = node_kind(r, n);
+    if (k == NK_IDENT || strcmp(t, "shorthand_property_identifier_pattern") == 0) {
+        char name[AST_NAME_MAX];
+        int nl = ident_name(r, n, name, sizeof(name));
+        if (nl > 0)
+            scope_declare(r, name, (size_t)nl, DECL_LOCAL);
+        return;
+    }
+    if (strcmp(t, "pair_pattern") == 0) {
+        declare_names(r, field(n, r->lp->f.value), depth + 1);
+        return;
+    }
+    if (strcmp(t, "assignment_pattern") == 0 || strcmp(t, "object_assignment_pattern") == 0) {
+        declare_names(r, field(n, r->lp->f.left), depth + 1);
+        return;
+    }
+    if (strcmp(t, "required_parameter") == 0 || strcmp(t, "optional_parameter") == 0) {
+        declare_names(r, ts_node_child_by_field_name(n, "pattern", 7), depth + 1);
+        return;
+    }
+    if (k == NK_PARAMS || strcmp(t, "object_pattern") == 0 || strcmp(t, "array_pattern") == 0
+        || strcmp(t, "rest_pattern") == 0)
+        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+            declare_names(r, ts_node_named_child(n, i), depth + 1);
+}
+
 void ecma_bind_node(struct run *r, TSNode n)
 {
     switch (node_kind(r, n)) {
     case NK_VARDECL:
+        declare_names(r, field(n, r->lp->f.name), 0);
         bind_target(r, field(n, r->lp->f.name), field(n, r->lp->f.value));
         break;
-    case NK_ASSIGN:
-        bind_target(r, field(n, r->lp->f.left), field(n, r->lp->f.right));
+    case NK_PARAMS:
+        declare_names(r, n, 0);
         break;
+    case NK_ASSIGN: {
+        /* x = v without a declaration may assign an outer variable. */
+        TSNode left = field(n, r->lp->f.left), right = field(n, r->lp->f.right);
+        char key[AST_NAME_MAX];
+        int kl;
+        if (node_kind(r, unwrap(r, left)) == NK_IDENT && !ts_node_is_null(right)
+            && (kl = ident_name(r, unwrap(r, left), key, sizeof(key))) > 0)
+            bind_assign(r, key, (size_t)kl, right);
+        else
+            bind_target(r, left, right);
+        break;
+    }
     case NK_AUGASSIGN: {
         char key[AST_NAME_MAX];
         int kl = dotted_key(r, field(n, r->lp->f.left), key, sizeof(key));
@@ -994,8 +1052,12 @@ static bool ecma_text_matches(struct run *r, TSNode n, const regex_t *re, int de
     bool m = false;
     for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b && !m;
          b = bind_next(r, name, (size_t)nl, b))
-        if (!b->is_str && !b->str)
+        if (!b->is_str && !b->str) {
+            uint32_t saved = r->scope;
+            r->scope = b->scope;
             m = ecma_text_matches(r, b->value, re, depth + 1);
+            r->scope = saved;
+        }
     resolving_pop(r);
     return m;
 }
@@ -1043,8 +1105,12 @@ static bool dynamic(struct run *r, TSNode n, int depth)
         bool d = false;
         for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b && !d;
              b = bind_next(r, name, (size_t)nl, b))
-            if (!b->is_str && !b->str)
+            if (!b->is_str && !b->str) {
+                uint32_t saved = r->scope;
+                r->scope = b->scope;
                 d = dynamic(r, b->value, depth + 1);
+                r->scope = saved;
+            }
         resolving_pop(r);
         return d;
     }

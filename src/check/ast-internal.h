@@ -37,10 +37,10 @@
 #define AST_MAX_DEPTH 4096                  /* tree depth the walks follow */
 #define AST_MAX_FINDINGS 256                /* findings kept per check */
 #define AST_MAX_SYNTAX 16                   /* syntax findings kept per check */
-#define AST_MAX_BINDINGS 4096               /* names bound per check */
+#define AST_MAX_BINDINGS 32768              /* names bound per check */
 #define AST_RESOLVE_DEPTH 24                /* nested resolution steps */
-#define AST_NAME_MAX 160                    /* bytes of one resolved name */
-#define AST_CANDS 8                         /* resolved names per expression */
+#define AST_NAME_MAX 128                    /* bytes of one resolved name */
+#define AST_CANDS 12                        /* resolved names per expression */
 #define AST_FOLD_MAX 256                    /* bytes of one folded string */
 
 /* Markers inside resolved names. They cannot occur in real identifiers. */
@@ -202,6 +202,20 @@ struct cands {
 };
 
 struct binding;
+struct bcache;
+
+struct scope {
+    uint32_t parent;     /* enclosing scope */
+    uint32_t depth;      /* 0 for the module */
+    uint32_t start, end; /* bytes of the function */
+};
+
+struct decl {
+    uint32_t scope;
+    int how;             /* DECL_LOCAL, DECL_GLOBAL, DECL_NONLOCAL */
+    const char *name;    /* arena */
+    size_t len;
+};
 
 struct run {
     const struct ast_policy *p;     /* not owned */
@@ -229,6 +243,13 @@ struct run {
     const void *file_pred[8];       /* #file-match? results, computed once per check */
     bool file_res[8];
     int nfile;
+    unsigned incomplete;            /* resolutions cut short by a cycle or the depth cap */
+    uint32_t scope;                 /* the scope names are looked up from */
+    struct scope *scopes;           /* scopes[0] is the module; owned */
+    uint32_t nscopes, capscopes;
+    struct decl *decls;             /* declarations per scope; owned */
+    size_t ndecls, capdecls;
+    struct bcache **bcache;         /* bound_names() results by key; arena */
     const char *resolving[AST_RESOLVE_DEPTH]; /* names being resolved (cycle guard) */
     size_t resolving_len[AST_RESOLVE_DEPTH];
     int nresolving;
@@ -277,17 +298,44 @@ void name_index_free(struct name_index *ix);
 /* Set hit[i] for every rule i one of whose patterns matches `name`. */
 void name_index_match(const struct name_index *ix, const char *name, bool *hit);
 
+/*
+ * Scopes. Names are bound per function scope (scope 0 is the module), so
+ * that `node` in one function and `node` in another are not one name; a
+ * lookup sees the bindings of the current scope and of every enclosing
+ * one. Dotted keys (self.run, this.run) always bind in the module scope:
+ * attributes outlive the function that sets them.
+ */
+enum { DECL_LOCAL, DECL_GLOBAL, DECL_NONLOCAL };
+/* Start with the module scope alone (scope 0), current. */
+void scopes_init(struct run *r);
+/* Enter a function spanning [start, end) bytes; it becomes the current scope. */
+void scope_enter(struct run *r, uint32_t start, uint32_t end);
+/* Back to the enclosing scope. */
+void scope_leave(struct run *r);
+/* Declare `name` in the current scope: local (JavaScript var/let/const and
+ * parameters), or Python's global / nonlocal. */
+void scope_declare(struct run *r, const char *name, size_t len, int how);
+/* The innermost scope that holds the bytes [start, end). */
+uint32_t scope_at(const struct run *r, uint32_t start, uint32_t end);
+
 /* Bindings: `key` (a name or a dotted path) is bound to `value`, optionally
- * followed by `.member`, or to the fixed name `str`. */
+ * followed by `.member`, or to the fixed name `str`, in the current scope
+ * (or where a global/nonlocal declaration sends it). */
 void bind_node(struct run *r, const char *key, size_t klen, TSNode value, const char *member,
                size_t mlen);
 void bind_str(struct run *r, const char *key, size_t klen, const char *str, size_t slen);
-/* Each binding of `key`, through the iterator *it (NULL to start). */
+/* A JavaScript assignment without a declaration: it binds in the current
+ * scope, and in the module scope too unless the current function declares
+ * the name (it may be assigning an outer variable). */
+void bind_assign(struct run *r, const char *key, size_t klen, TSNode value);
+/* Each binding of `key` visible from the current scope, through the
+ * iterator *it (NULL to start). */
 const struct binding *bind_next(const struct run *r, const char *key, size_t klen,
                                 const struct binding *it);
 struct binding {
     const char *key;      /* arena */
     size_t klen;
+    uint32_t scope;       /* the function scope it binds in (0: the module) */
     bool is_str;
     TSNode value;         /* when !is_str */
     const char *str;      /* fixed name (is_str) or member suffix (may be NULL); arena */
@@ -307,6 +355,17 @@ int fold_unbase64(char *buf, int len);
 /* Cycle guard: push the name being resolved; false if it already is. */
 bool resolving_push(struct run *r, const char *name, size_t len);
 void resolving_pop(struct run *r);
+
+/*
+ * The names `key` is bound to, all its bindings together, each turned into
+ * names by `one` (the family's resolver). Flow-insensitive, so the answer
+ * is the same wherever the key is used: it is computed once per check and
+ * cached, unless a cycle or the depth cap cut it short (then it is only
+ * right for this use). `out` is cleared first.
+ */
+void bound_names(struct run *r, const char *key, size_t klen, int depth,
+                 void (*one)(struct run *, const struct binding *, struct cands *, int),
+                 struct cands *out);
 
 /* ---------------------------------------------------------------------- */
 /* Per-family resolvers (ast-python.c, ast-ecma.c)                        */

@@ -283,6 +283,82 @@ char *arena_dup(struct run *r, const char *s, size_t n)
     return p;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Scopes                                                                 */
+
+void scopes_init(struct run *r)
+{
+    if (r->scopes)
+        return;
+    r->capscopes = 64;
+    r->scopes = xcalloc(r->capscopes, sizeof(*r->scopes));
+    r->scopes[0] = (struct scope){0, 0, 0, UINT32_MAX};
+    r->nscopes = 1;
+    r->scope = 0;
+}
+
+void scope_enter(struct run *r, uint32_t start, uint32_t end)
+{
+    scopes_init(r);
+    if (r->nscopes == r->capscopes) {
+        r->capscopes *= 2;
+        r->scopes = xrealloc(r->scopes, r->capscopes * sizeof(*r->scopes));
+    }
+    r->scopes[r->nscopes] =
+        (struct scope){r->scope, r->scopes[r->scope].depth + 1, start, end};
+    r->scope = r->nscopes++;
+}
+
+void scope_leave(struct run *r)
+{
+    if (r->scopes)
+        r->scope = r->scopes[r->scope].parent;
+}
+
+void scope_declare(struct run *r, const char *name, size_t len, int how)
+{
+    scopes_init(r);
+    if (r->ndecls == r->capdecls) {
+        r->capdecls = r->capdecls ? r->capdecls * 2 : 64;
+        r->decls = xrealloc(r->decls, r->capdecls * sizeof(*r->decls));
+    }
+    r->decls[r->ndecls++] = (struct decl){r->scope, how, arena_dup(r, name, len), len};
+}
+
+/* How `name` is declared in scope `s` (-1: not at all). */
+static int declared(const struct run *r, uint32_t s, const char *name, size_t len)
+{
+    int how = -1;
+    for (size_t i = 0; i < r->ndecls; i++)
+        if (r->decls[i].scope == s && r->decls[i].len == len
+            && memcmp(r->decls[i].name, name, len) == 0)
+            how = r->decls[i].how;
+    return how;
+}
+
+uint32_t scope_at(const struct run *r, uint32_t start, uint32_t end)
+{
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < r->nscopes; i++)
+        if (r->scopes[i].start <= start && end <= r->scopes[i].end
+            && r->scopes[i].depth > r->scopes[best].depth)
+            best = i;
+    return best;
+}
+
+/* Is scope `a` the scope `s` or one that encloses it? */
+static bool encloses(const struct run *r, uint32_t a, uint32_t s)
+{
+    if (a == 0 || a == s)
+        return true;
+    for (int guard = 0; s != 0 && guard < 100000; guard++) {
+        s = r->scopes[s].parent;
+        if (s == a)
+            return true;
+    }
+    return false;
+}
+
 static uint32_t hash(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
@@ -291,7 +367,7 @@ static uint32_t hash(const char *s, size_t n)
     return h;
 }
 
-static struct binding *bind_new(struct run *r, const char *key, size_t klen)
+static struct binding *bind_new(struct run *r, const char *key, size_t klen, uint32_t scope)
 {
     if (r->nbindings >= AST_MAX_BINDINGS) {
         r->bindings_capped = true;
@@ -319,6 +395,7 @@ static struct binding *bind_new(struct run *r, const char *key, size_t klen)
     memset(b, 0, sizeof(*b));
     b->key = arena_dup(r, key, klen);
     b->klen = klen;
+    b->scope = scope;
     /* Appended at the end of its chain so bindings keep source order. */
     struct binding **slot = &r->btab[hash(key, klen) & (r->btab_size - 1)];
     while (*slot)
@@ -328,10 +405,26 @@ static struct binding *bind_new(struct run *r, const char *key, size_t klen)
     return b;
 }
 
+/* The scope a binding of `key` made now goes to. */
+static uint32_t bind_scope(struct run *r, const char *key, size_t klen)
+{
+    scopes_init(r);
+    if (memchr(key, '.', klen) || r->scope == 0)
+        return 0;
+    switch (declared(r, r->scope, key, klen)) {
+    case DECL_GLOBAL:
+        return 0;
+    case DECL_NONLOCAL:
+        return r->scopes[r->scope].parent;
+    default:
+        return r->scope;
+    }
+}
+
 void bind_node(struct run *r, const char *key, size_t klen, TSNode value, const char *member,
                size_t mlen)
 {
-    struct binding *b = bind_new(r, key, klen);
+    struct binding *b = bind_new(r, key, klen, bind_scope(r, key, klen));
     if (!b)
         return;
     b->value = value;
@@ -343,12 +436,22 @@ void bind_node(struct run *r, const char *key, size_t klen, TSNode value, const 
 
 void bind_str(struct run *r, const char *key, size_t klen, const char *str, size_t slen)
 {
-    struct binding *b = bind_new(r, key, klen);
+    struct binding *b = bind_new(r, key, klen, bind_scope(r, key, klen));
     if (!b)
         return;
     b->is_str = true;
     b->str = arena_dup(r, str, slen);
     b->slen = slen;
+}
+
+void bind_assign(struct run *r, const char *key, size_t klen, TSNode value)
+{
+    bind_node(r, key, klen, value, NULL, 0);
+    if (bind_scope(r, key, klen) != 0 && declared(r, r->scope, key, klen) != DECL_LOCAL) {
+        struct binding *b = bind_new(r, key, klen, 0);
+        if (b)
+            b->value = value;
+    }
 }
 
 const struct binding *bind_next(const struct run *r, const char *key, size_t klen,
@@ -358,7 +461,8 @@ const struct binding *bind_next(const struct run *r, const char *key, size_t kle
         return NULL;
     const struct binding *b = it ? it->next : r->btab[hash(key, klen) & (r->btab_size - 1)];
     for (; b; b = b->next)
-        if (b->klen == klen && memcmp(b->key, key, klen) == 0)
+        if (b->klen == klen && memcmp(b->key, key, klen) == 0
+            && (!r->scopes || encloses(r, b->scope, r->scope)))
             return b;
     return NULL;
 }
@@ -370,6 +474,13 @@ void run_names_close(struct run *r)
         free(c);
     }
     r->chunks = NULL;
+    r->bcache = NULL;
+    free(r->scopes);
+    r->scopes = NULL;
+    r->nscopes = r->capscopes = 0;
+    free(r->decls);
+    r->decls = NULL;
+    r->ndecls = r->capdecls = 0;
     free(r->btab);
     r->btab = NULL;
     r->btab_size = r->nbindings = 0;
@@ -381,10 +492,14 @@ void run_names_close(struct run *r)
 bool resolving_push(struct run *r, const char *name, size_t len)
 {
     for (int i = 0; i < r->nresolving; i++)
-        if (r->resolving_len[i] == len && memcmp(r->resolving[i], name, len) == 0)
+        if (r->resolving_len[i] == len && memcmp(r->resolving[i], name, len) == 0) {
+            r->incomplete++;
             return false;
-    if (r->nresolving == AST_RESOLVE_DEPTH)
+        }
+    if (r->nresolving == AST_RESOLVE_DEPTH) {
+        r->incomplete++;
         return false;
+    }
     r->resolving[r->nresolving] = name;
     r->resolving_len[r->nresolving] = len;
     r->nresolving++;
@@ -395,6 +510,55 @@ void resolving_pop(struct run *r)
 {
     if (r->nresolving > 0)
         r->nresolving--;
+}
+
+#define BCACHE_SIZE 256
+
+struct bcache {
+    const char *key; /* arena */
+    size_t klen;
+    uint32_t scope;  /* the scope it was looked up from */
+    int n;
+    const char **names; /* arena */
+    struct bcache *next;
+};
+
+void bound_names(struct run *r, const char *key, size_t klen, int depth,
+                 void (*one)(struct run *, const struct binding *, struct cands *, int),
+                 struct cands *out)
+{
+    cands_clear(out);
+    size_t h = hash(key, klen) & (BCACHE_SIZE - 1);
+    if (r->bcache)
+        for (const struct bcache *c = r->bcache[h]; c; c = c->next)
+            if (c->klen == klen && c->scope == r->scope && memcmp(c->key, key, klen) == 0) {
+                for (int i = 0; i < c->n; i++)
+                    cands_add(out, c->names[i], strlen(c->names[i]), NULL, 0);
+                return;
+            }
+    if (!bind_next(r, key, klen, NULL) || !resolving_push(r, key, klen))
+        return;
+    unsigned before = r->incomplete;
+    for (const struct binding *b = bind_next(r, key, klen, NULL); b && !run_expired(r);
+         b = bind_next(r, key, klen, b))
+        one(r, b, out, depth);
+    resolving_pop(r);
+    if (r->incomplete != before || r->timed_out)
+        return;
+    if (!r->bcache) {
+        r->bcache = arena_alloc(r, BCACHE_SIZE * sizeof(*r->bcache));
+        memset(r->bcache, 0, BCACHE_SIZE * sizeof(*r->bcache));
+    }
+    struct bcache *c = arena_alloc(r, sizeof(*c));
+    c->key = arena_dup(r, key, klen);
+    c->klen = klen;
+    c->scope = r->scope;
+    c->n = out->n;
+    c->names = arena_alloc(r, (size_t)(out->n ? out->n : 1) * sizeof(*c->names));
+    for (int i = 0; i < out->n; i++)
+        c->names[i] = arena_dup(r, out->s[i], strlen(out->s[i]));
+    c->next = r->bcache[h];
+    r->bcache[h] = c;
 }
 
 void names_resolve(struct run *r, TSNode n, struct cands *out)

@@ -33,6 +33,26 @@ static bool builtins_like(const char *s)
            || strcmp(s, "__builtin__") == 0 || strcmp(s, NAME_NS) == 0;
 }
 
+/* "builtins.exec" is exec: `from builtins import exec as e` imports it. */
+static const char *strip_builtins(const char *name)
+{
+    static const char *const mods[] = {"builtins.", "__builtins__.", "__builtin__."};
+    for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+        size_t n = strlen(mods[i]);
+        if (strncmp(name, mods[i], n) == 0 && name[n])
+            return name + n;
+    }
+    return name;
+}
+
+/* Attributes of the builtins namespace that are not builtins themselves. */
+static bool namespace_attr(const char *attr)
+{
+    return strcmp(attr, "__dict__") == 0 || strcmp(attr, "__getattribute__") == 0
+           || strcmp(attr, "__getattr__") == 0 || strcmp(attr, "get") == 0
+           || strcmp(attr, "__getitem__") == 0;
+}
+
 static TSNode field(TSNode n, TSFieldId id)
 {
     return ts_node_child_by_field_id(n, id);
@@ -359,7 +379,10 @@ int py_fold(struct run *r, TSNode n, char *buf, int depth)
         for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b;
              b = bind_next(r, name, (size_t)nl, b)) {
             char v[AST_FOLD_MAX + 1];
+            uint32_t saved = r->scope;
+            r->scope = b->scope;
             int vl = b->is_str || b->str ? -1 : py_fold(r, b->value, v, depth + 1);
+            r->scope = saved;
             if (vl < 0 || (len >= 0 && (vl != len || memcmp(v, buf, (size_t)vl) != 0))) {
                 len = -1;
                 break;
@@ -379,23 +402,38 @@ int py_fold(struct run *r, TSNode n, char *buf, int depth)
 /* Resolving                                                              */
 
 /* Add the names `key` is bound to (plus `rest`, a dotted tail). */
+static void resolve_value(struct run *r, const struct binding *b, struct cands *out, int depth);
+
+static void resolve_binding(struct run *r, const struct binding *b, struct cands *out, int depth)
+{
+    if (b->is_str) {
+        cands_add(out, b->str, b->slen, NULL, 0);
+        return;
+    }
+    /* The value is read in the scope the binding was made in. */
+    uint32_t saved = r->scope;
+    r->scope = b->scope;
+    resolve_value(r, b, out, depth);
+    r->scope = saved;
+}
+
+static void resolve_value(struct run *r, const struct binding *b, struct cands *out, int depth)
+{
+    struct cands v;
+    cands_clear(&v);
+    py_resolve(r, b->value, &v, depth + 1);
+    for (int i = 0; i < v.n; i++)
+        cands_add(out, v.s[i], strlen(v.s[i]), NULL, 0);
+}
+
+/* Add the names `key` is bound to (plus `rest`, a dotted tail). */
 static void add_bound(struct run *r, const char *key, size_t klen, const char *rest,
                       size_t rlen, struct cands *out, int depth)
 {
-    if (!bind_next(r, key, klen, NULL) || !resolving_push(r, key, klen))
-        return;
-    for (const struct binding *b = bind_next(r, key, klen, NULL); b;
-         b = bind_next(r, key, klen, b)) {
-        struct cands v;
-        cands_clear(&v);
-        if (b->is_str)
-            cands_add(&v, b->str, b->slen, NULL, 0);
-        else
-            py_resolve(r, b->value, &v, depth + 1);
-        for (int i = 0; i < v.n; i++)
-            cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
-    }
-    resolving_pop(r);
+    struct cands v;
+    bound_names(r, key, klen, depth, resolve_binding, &v);
+    for (int i = 0; i < v.n; i++)
+        cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
 }
 
 /* base + "." + attr, where attributes of builtins are plain names. */
@@ -447,7 +485,7 @@ static void resolve_attr(struct run *r, TSNode n, struct cands *out, int depth)
         name_join(acc, sizeof(acc), base.s[b], NULL);
         for (int i = 0; i < nseg; i++) {
             char next[AST_NAME_MAX];
-            if (builtins_like(acc) && strcmp(names[i], "__dict__") != 0)
+            if (builtins_like(acc) && !namespace_attr(names[i]))
                 name_join(next, sizeof(next), names[i], NULL);
             else
                 name_join(next, sizeof(next), acc, names[i]);
@@ -528,6 +566,16 @@ static void resolve_subscript(struct run *r, TSNode n, struct cands *out, int de
     }
 }
 
+/* The length of a ".__getattribute__" or ".__getattr__" ending of f, or 0. */
+static size_t getattr_suffix(const char *f, size_t fl)
+{
+    if (fl > 17 && strcmp(f + fl - 17, ".__getattribute__") == 0)
+        return 17;
+    if (fl > 12 && strcmp(f + fl - 12, ".__getattr__") == 0)
+        return 12;
+    return 0;
+}
+
 static void resolve_call(struct run *r, TSNode n, struct cands *out, int depth)
 {
     TSNode args = field(n, r->lp->f.arguments);
@@ -539,7 +587,28 @@ static void resolve_call(struct run *r, TSNode n, struct cands *out, int depth)
     for (int i = 0; i < fc.n; i++) {
         const char *f = fc.s[i];
         size_t fl = strlen(f);
-        if (strcmp(f, "getattr") == 0 && !ts_node_is_null(a0)) {
+        if ((strcmp(f, "object.__getattribute__") == 0 || strcmp(f, "type.__getattribute__") == 0)
+            && !ts_node_is_null(a0)) {
+            /* object.__getattribute__(obj, 'name') is getattr(obj, 'name'). */
+            struct cands o;
+            cands_clear(&o);
+            py_resolve(r, a0, &o, depth + 1);
+            char key[AST_FOLD_MAX + 1];
+            TSNode a1 = arg_at(r, args, 1);
+            int kl = ts_node_is_null(a1) ? -1 : py_fold(r, a1, key, depth + 1);
+            for (int k = 0; k < o.n; k++)
+                add_member(out, o.s[k], kl >= 0 ? key : NAME_DYN,
+                           kl >= 0 ? (size_t)kl : strlen(NAME_DYN));
+            named = true;
+        } else if (getattr_suffix(f, fl) && !ts_node_is_null(a0)) {
+            /* __builtins__.__getattribute__('eval') */
+            char base[AST_NAME_MAX];
+            snprintf(base, sizeof(base), "%.*s", (int)(fl - getattr_suffix(f, fl)), f);
+            char key[AST_FOLD_MAX + 1];
+            int kl = py_fold(r, a0, key, depth + 1);
+            add_member(out, base, kl >= 0 ? key : NAME_DYN, kl >= 0 ? (size_t)kl : strlen(NAME_DYN));
+            named = true;
+        } else if (strcmp(f, "getattr") == 0 && !ts_node_is_null(a0)) {
             struct cands o;
             cands_clear(&o);
             py_resolve(r, a0, &o, depth + 1);
@@ -600,6 +669,7 @@ void py_resolve(struct run *r, TSNode n, struct cands *out, int depth)
         return;
     }
     if (depth > AST_RESOLVE_DEPTH || run_expired(r)) {
+        r->incomplete++;
         cands_add(out, NAME_DEEP, strlen(NAME_DEEP), NULL, 0);
         return;
     }
@@ -751,7 +821,7 @@ static void each_import(struct run *r, TSNode n, bool from,
             continue;
         }
         name_join(full, sizeof(full), from ? mod : name, from ? name : NULL);
-        fn(r, ch, full, bound, ud);
+        fn(r, ch, strip_builtins(full), bound, ud);
     }
 }
 
@@ -791,6 +861,20 @@ void py_bind_node(struct run *r, TSNode n)
     case NK_IMPORT_FROM:
         each_import(r, n, true, bind_import, NULL);
         break;
+    case NK_PARAMS: {
+        /* global x / nonlocal x: later assignments bind outside. */
+        const char *t = ts_node_type(n);
+        int how = strcmp(t, "global_statement") == 0     ? DECL_GLOBAL
+                  : strcmp(t, "nonlocal_statement") == 0 ? DECL_NONLOCAL
+                                                         : -1;
+        for (uint32_t i = 0; how >= 0 && i < ts_node_named_child_count(n); i++) {
+            char name[AST_NAME_MAX];
+            int nl = ident_name(r, ts_node_named_child(n, i), name, sizeof(name));
+            if (nl > 0)
+                scope_declare(r, name, (size_t)nl, how);
+        }
+        break;
+    }
     default:
         break;
     }
@@ -897,8 +981,12 @@ static bool py_text_matches(struct run *r, TSNode n, const regex_t *re, int dept
     bool m = false;
     for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b && !m;
          b = bind_next(r, name, (size_t)nl, b))
-        if (!b->is_str)
+        if (!b->is_str) {
+            uint32_t saved = r->scope;
+            r->scope = b->scope;
             m = py_text_matches(r, b->value, re, depth + 1);
+            r->scope = saved;
+        }
     resolving_pop(r);
     return m;
 }
@@ -960,8 +1048,12 @@ static bool dynamic(struct run *r, TSNode n, int depth)
         bool d = false;
         for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b && !d;
              b = bind_next(r, name, (size_t)nl, b))
-            if (!b->is_str && !b->str)
+            if (!b->is_str && !b->str) {
+                uint32_t saved = r->scope;
+                r->scope = b->scope;
                 d = dynamic(r, b->value, depth + 1);
+                r->scope = saved;
+            }
         resolving_pop(r);
         return d;
     }

@@ -348,29 +348,45 @@ struct ref {
     TSNode node;
     TSNode parent;
     TSFieldId field;
+    uint32_t scope;
 };
 
+/* Does `n` open a function scope (not a class)? */
+static bool opens_scope(const struct run *r, TSNode n)
+{
+    enum nk k = node_kind(r, n);
+    return k == NK_FUNCTION || (k == NK_DEF && !strstr(ts_node_type(n), "class"));
+}
+
 /*
- * One pass over the tree: record every binding (assignments, imports) and
- * remember every node that may be a reference; then hold each reference
- * root's resolved names against the @names rules. Iterative, with an
- * explicit stack of parents, so deep nesting cannot exhaust the C stack;
- * past AST_MAX_DEPTH the walk stops and the check fails (the code is not
- * vouched for).
+ * One pass over the tree: record every binding (assignments, imports) in
+ * its function scope and remember every node that may be a reference;
+ * then hold each reference root's resolved names against the @names rules.
+ * Iterative, with an explicit stack of parents, so deep nesting cannot
+ * exhaust the C stack; past AST_MAX_DEPTH the walk stops and the check
+ * fails (the code is not vouched for).
  */
 static void names_walk(struct run *r)
 {
     const struct lang_policy *lp = r->lp;
     bool py = lp->family == FAM_PYTHON;
-    TSNode *stack = xmalloc(AST_MAX_DEPTH * sizeof(*stack));
+    struct frame {
+        TSNode node;
+        bool scoped;
+    } *stack = xmalloc(AST_MAX_DEPTH * sizeof(*stack));
     struct ref *refs = NULL;
     size_t nrefs = 0, caprefs = 0;
     int depth = 0;
+    scopes_init(r);
     TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(r->tree));
     for (;;) {
         TSNode n = ts_tree_cursor_current_node(&c);
         enum nk k = node_kind(r, n);
+        bool scoped = false;
         if (k != NK_OTHER) {
+            scoped = opens_scope(r, n);
+            if (scoped)
+                scope_enter(r, ts_node_start_byte(n), ts_node_end_byte(n));
             if (py)
                 py_bind_node(r, n);
             else
@@ -380,8 +396,9 @@ static void names_walk(struct run *r)
                 refs = xrealloc(refs, caprefs * sizeof(*refs));
             }
             refs[nrefs].node = n;
-            refs[nrefs].parent = depth > 0 ? stack[depth - 1] : (TSNode){0};
+            refs[nrefs].parent = depth > 0 ? stack[depth - 1].node : (TSNode){0};
             refs[nrefs].field = ts_tree_cursor_current_field_id(&c);
+            refs[nrefs].scope = r->scope;
             nrefs++;
         }
         if (ts_tree_cursor_goto_first_child(&c)) {
@@ -389,9 +406,13 @@ static void names_walk(struct run *r)
                 r->too_deep = true;
                 break;
             }
-            stack[depth++] = n;
+            stack[depth].node = n;
+            stack[depth].scoped = scoped;
+            depth++;
             continue;
         }
+        if (scoped)
+            scope_leave(r);
         bool done = false;
         while (!ts_tree_cursor_goto_next_sibling(&c)) {
             if (!ts_tree_cursor_goto_parent(&c)) {
@@ -399,6 +420,8 @@ static void names_walk(struct run *r)
                 break;
             }
             depth--;
+            if (stack[depth].scoped)
+                scope_leave(r);
         }
         if (done || run_expired(r))
             break;
@@ -412,11 +435,13 @@ static void names_walk(struct run *r)
         struct cands cs;
         for (size_t i = 0; i < nrefs && !run_expired(r); i++) {
             cands_clear(&cs);
+            r->scope = refs[i].scope;
             if (ref(r, refs[i].node, refs[i].parent, refs[i].field, &cs))
                 match_names(r, refs[i].node, &cs, hit);
         }
         free(hit);
     }
+    r->scope = 0;
     free(refs);
 }
 
@@ -454,6 +479,8 @@ static bool pred_node(struct run *r, const struct pred *pr, TSNode n, const TSQu
 {
     char buf[AST_NAME_MAX];
     size_t len;
+    if (pr->op == PRED_RESOLVES || pr->op == PRED_DYNAMIC)
+        r->scope = scope_at(r, ts_node_start_byte(n), ts_node_end_byte(n));
     switch (pr->op) {
     case PRED_EQ: {
         const char *t = pred_text(r, n, buf, sizeof(buf), &len);
@@ -487,17 +514,20 @@ static bool pred_node(struct run *r, const struct pred *pr, TSNode n, const TSQu
                    ? py_dynamic(r, n, pr->has_re ? &pr->re : NULL, 0)
                    : ecma_dynamic(r, n, pr->has_re ? &pr->re : NULL, 0);
     case PRED_SCOPE: {
-        /* The nearest enclosing function (not class), else the whole file. */
-        TSNode s = ts_node_parent(n);
-        while (!ts_node_is_null(s)) {
-            enum nk k = node_kind(r, s);
-            if ((k == NK_DEF || k == NK_FUNCTION) && !strstr(ts_node_type(s), "class"))
+        /* The nearest enclosing function (not class), else the whole file:
+         * found on the way down from the root, in one pass (walking up
+         * with ts_node_parent() would cost the depth at every step). */
+        TSNode cur = ts_tree_root_node(r->tree), scope = cur;
+        while (!ts_node_eq(cur, n)) {
+            TSNode next = ts_node_child_with_descendant(cur, n);
+            if (ts_node_is_null(next) || ts_node_eq(next, cur))
                 break;
-            s = ts_node_parent(s);
+            enum nk k = node_kind(r, next);
+            if ((k == NK_DEF || k == NK_FUNCTION) && !strstr(ts_node_type(next), "class"))
+                scope = next;
+            cur = next;
         }
-        if (ts_node_is_null(s))
-            s = ts_tree_root_node(r->tree);
-        const char *t = node_text(r, s, &len);
+        const char *t = node_text(r, scope, &len);
         return regex_text(&pr->re, t, len);
     }
     case PRED_FILE: {
@@ -701,4 +731,23 @@ void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
         free(r.memo[i]);
     free(r.hits);
     free(r.rule_on);
+}
+
+int ast_tree_string(const struct lang *lang, const char *code, size_t len, char **out,
+                    struct sk_err *err)
+{
+    if (len > AST_DEFAULT_MAX_BYTES)
+        return sk_err_msg(err, EFBIG, "code is %zu bytes; at most %d", len,
+                          AST_DEFAULT_MAX_BYTES);
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, lang->grammar());
+    TSTree *tree = ts_parser_parse_string(parser, NULL, code ? code : "", (uint32_t)len);
+    ts_parser_delete(parser);
+    if (!tree)
+        return sk_err_msg(err, EIO, "parse failed");
+    char *s = ts_node_string(ts_tree_root_node(tree));
+    ts_tree_delete(tree);
+    *out = xstrdup(s);
+    free(s);
+    return 0;
 }

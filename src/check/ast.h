@@ -3,7 +3,8 @@
  * against per-language rules kept as data in policy/<lang>.scm. Each rule
  * has an id, category, severity, CWE and message; a deployment can allow
  * whole categories (e.g. "filesystem"). Syntax errors are findings of
- * category `syntax`.
+ * category `syntax`. Findings of severity high or critical are policy
+ * violations, low and medium advisories (docs/policy.md).
  */
 #pragma once
 
@@ -28,7 +29,10 @@ void ast_policy_free(struct ast_policy *p);
 
 /*
  * Parse `code` and add one finding per violation to `out`, setting its
- * status to ok (or error when the parse could not run, e.g. a timeout).
+ * status to ok, or to error (with the reason) when the check could not
+ * complete: code over the size cap, the deadline passed, nesting or
+ * bindings past what the walks follow. Findings made before such a stop
+ * are kept.
  * `extra_allow` is a comma list of categories allowed for this one call
  * (e.g. "network" for a run that holds a network grant); may be NULL.
  * Thread-safe: one policy may serve many threads.
@@ -82,3 +86,11 @@ int ast_policy_rule_info(const struct ast_policy *p, const struct lang *lang, si
  * high): every policy has it and no deployment can allow it away.
  */
 #define AST_SYNTAX_RULE "syntax-error"
+
+/*
+ * The syntax tree tree-sitter builds for `code`, as an S-expression with
+ * field names (the form queries are written against), for policy authors.
+ * Returns 0 and a string the caller frees, or a negative errno.
+ */
+int ast_tree_string(const struct lang *lang, const char *code, size_t len, char **out,
+                    struct sk_err *err);

@@ -22,6 +22,7 @@ struct checker {
     struct analysers *analysers; /* owned */
     int block_sev;               /* enum severity at or above which findings block */
     int warn_sev;                /* enum severity at or above which findings warn */
+    enum verdict incomplete;     /* the least verdict when a check did not run */
 };
 
 static const char *const verdict_names[] = {"pass", "warn", "block"};
@@ -45,9 +46,18 @@ int checker_new_opts(const struct sk_config *cfg, const struct analysers_opts *o
     if (warn > block)
         return sk_err_msg(err, EINVAL, "checks.warn_severity (%s) is above block_severity (%s)",
                           cfg->warn_severity, cfg->block_severity);
+    enum verdict incomplete;
+    if (!strcmp(cfg->on_incomplete, "warn") || !cfg->on_incomplete[0])
+        incomplete = VERDICT_WARN;
+    else if (!strcmp(cfg->on_incomplete, "block"))
+        incomplete = VERDICT_BLOCK;
+    else
+        return sk_err_msg(err, EINVAL, "checks.on_incomplete '%s' is not warn|block",
+                          cfg->on_incomplete);
     struct checker *c = xcalloc(1, sizeof(*c));
     c->block_sev = block;
     c->warn_sev = warn;
+    c->incomplete = incomplete;
     char policy_dir[PATH_MAX];
     if ((size_t)snprintf(policy_dir, sizeof(policy_dir), "%s/policy", cfg->data_dir) >=
         sizeof(policy_dir)) {
@@ -180,6 +190,7 @@ enum verdict checker_verdict(const struct checker *c, const struct check_section
 {
     int block = c ? c->block_sev : SEV_HIGH;
     int warn = c ? c->warn_sev : SEV_LOW;
+    enum verdict incomplete = c ? c->incomplete : VERDICT_WARN;
     enum verdict v = VERDICT_PASS;
     bool ran_all = true, any = false;
     for (size_t i = 0; i < n; i++) {
@@ -197,9 +208,13 @@ enum verdict checker_verdict(const struct checker *c, const struct check_section
                 v = VERDICT_WARN;
         }
     }
-    /* Fail closed: what did not run, or was not asked for, never passes. */
-    if (!ran_all || !any)
-        v = VERDICT_WARN;
+    /*
+     * Fail closed: what did not run, or was not asked for, never passes. A
+     * deployment may make it block (checks.on_incomplete = block); the
+     * default is warn, since the AST policy and the sandbox still stand.
+     */
+    if ((!ran_all || !any) && incomplete > v)
+        v = incomplete;
     return v;
 }
 

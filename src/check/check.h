@@ -7,7 +7,8 @@
  * checks.warn_severity; `pass` only when every check ran (status ok) and
  * found nothing above the thresholds. A check that did not run never
  * counts as passed: a section that is not `ok` makes the verdict at least
- * `warn`, and so does a call with no sections at all.
+ * `warn` (or `block` with checks.on_incomplete = block), and so does a call
+ * with no sections at all.
  *
  * A finding is an AST policy violation when its tool is CHECK_TOOL_AST;
  * every such finding blocks, whatever its severity.

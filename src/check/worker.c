@@ -89,6 +89,16 @@ static int start_direct(const struct worker_spec *spec, struct worker *w, struct
     return 0;
 }
 
+/*
+ * CPU: a quota of two cores, not one. Node runs its garbage collector and
+ * compiler on helper threads; with a one-core quota the cgroup throttles the
+ * main thread whenever they run, which made each TypeScript check about 30 %
+ * slower (measured: tsc 51-55 ms against 38-40 ms per request under load).
+ * Runaway CPU use is bounded by the per-request timeout, which kills the
+ * worker.
+ */
+#define WORKER_CPU_MILLICORES 2000
+
 static int start_sandboxed(const struct worker_spec *spec, struct worker *w, struct sk_err *err)
 {
     struct sandbox_spec ss = {
@@ -97,7 +107,7 @@ static int start_sandboxed(const struct worker_spec *spec, struct worker *w, str
         .ro_binds = spec->ro_binds,
         .limits = {
             .memory_bytes = spec->memory_bytes,
-            .cpu_millicores = 1000,
+            .cpu_millicores = WORKER_CPU_MILLICORES,
             .wall_ms = 0,
             .pids = spec->pids,
             .output_bytes = 64 * 1024,

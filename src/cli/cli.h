@@ -26,6 +26,7 @@ struct cli_command {
 
 int cmd_serve(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_complete(int argc, char **argv);

@@ -18,6 +18,7 @@ static const struct cli_command commands[] = {
     {"complete", "code -> checked completion, as POST /complete", cmd_complete},
     {"debug", "code + error -> checked fix, as POST /debug", cmd_debug},
     {"scan", "check code: AST policy and static analysers", cmd_scan},
+    {"policy", "list the AST policy's rules, check a file against it", cmd_policy},
     {"run", "run code in the sandbox", cmd_run},
     {"guard", "score a prompt for injection", cmd_guard},
     {"audit", "inspect the audit log", cmd_audit},

@@ -46,14 +46,22 @@ static void usage(FILE *out)
 }
 
 /* The exit code for one scan: a block is final even if a check failed. */
-static int exit_for(enum verdict v, const struct check_section *ast,
+/*
+ * The exit code for one scan: a block found in the findings is final even if
+ * a check failed; otherwise a check that did not run makes it 3 (whatever
+ * checks.on_incomplete turned the verdict into), else the verdict's code.
+ */
+static int exit_for(const struct checker *c, enum verdict v, const struct check_section *ast,
                     const struct check_section *stat)
 {
-    if (v == VERDICT_BLOCK)
-        return EXIT_BLOCK;
-    if (ast->status != CHECK_OK || stat->status != CHECK_OK)
-        return EXIT_INCOMPLETE;
-    return v == VERDICT_WARN ? EXIT_WARN : 0;
+    if (ast->status != CHECK_OK || stat->status != CHECK_OK) {
+        /* The verdict on the findings alone, as if both checks had completed. */
+        struct check_section a = *ast, s = *stat;
+        a.status = s.status = CHECK_OK;
+        const struct check_section *secs[] = {&a, &s};
+        return checker_verdict(c, secs, 2) == VERDICT_BLOCK ? EXIT_BLOCK : EXIT_INCOMPLETE;
+    }
+    return v == VERDICT_BLOCK ? EXIT_BLOCK : v == VERDICT_WARN ? EXIT_WARN : 0;
 }
 
 /* Order of badness for --jsonl: pass < warn < block < incomplete. */
@@ -223,7 +231,7 @@ static int scan_file(struct scan_ctx *ctx, const struct lang *lang, const char *
     cleanup_json json_t *out = strcmp(format, "sarif") == 0
                                    ? sarif_report(file, v, &ast, &stat)
                                    : check_report_json(v, &ast, &stat);
-    int rc = exit_for(v, &ast, &stat);
+    int rc = exit_for(ctx->checker, v, &ast, &stat);
     check_section_close(&ast);
     check_section_close(&stat);
     if (print_json(out, JSON_INDENT(2)) < 0)
@@ -276,7 +284,7 @@ static int jsonl_line(struct scan_ctx *ctx, const char *line, size_t len, long l
         json_object_set(out, "id", id);
     json_object_set_new(out, "lang", json_string(lang->name));
     json_object_set_new(out, "ms", json_real(ms));
-    int rc = exit_for(v, &ast, &stat);
+    int rc = exit_for(ctx->checker, v, &ast, &stat);
     check_section_close(&ast);
     check_section_close(&stat);
     print_json(out, JSON_COMPACT);

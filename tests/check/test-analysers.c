@@ -117,8 +117,19 @@ static void test_python(struct analysers *a)
     scan(a, LANG_PYTHON, "x = 1\ndef f(:\n    pass\n", &s);
     is_int(s.status, CHECK_OK, "python syntax error: bandit still answered");
     ok(count_category(&s, "bandit", "syntax") == 1, "python syntax error: one syntax finding");
-    if (s.nfindings)
-        is_int(s.findings[0].line, 2, "python syntax error: on line 2");
+    const struct finding *syn = NULL;
+    for (size_t i = 0; i < s.nfindings; i++)
+        if (!strcmp(s.findings[i].category, "syntax"))
+            syn = &s.findings[i];
+    ok(syn && syn->line == 2, "python syntax error: on line 2");
+    check_section_close(&s);
+
+    /* An excerpt that starts inside a block: the part that parses is still scanned. */
+    scan(a, LANG_PYTHON, "        data = request.body\n        obj = pickle.loads(data)\n"
+                         "    else:\n        pass\n", &s);
+    ok(count_category(&s, "bandit", "syntax") == 1, "python excerpt: the syntax error stays");
+    f = find(&s, "bandit", "B301");
+    ok(f && f->line == 2, "python excerpt: pickle.loads found on its real line (2)");
     check_section_close(&s);
 }
 
@@ -158,6 +169,12 @@ static void test_javascript(struct analysers *a)
     scan(a, LANG_JAVASCRIPT, "function f( {\n  return 1;\n", &s);
     is_int(s.status, CHECK_OK, "js syntax error: eslint answered");
     is_int(count_category(&s, "eslint", "syntax"), 1, "js syntax error: one syntax finding");
+    check_section_close(&s);
+
+    scan(a, LANG_JAVASCRIPT, "    const v = req.query.v;\n    eval(v);\n  });\n}\n", &s);
+    is_int(count_category(&s, "eslint", "syntax"), 1, "js excerpt: the syntax error stays");
+    f = find(&s, "eslint", "no-eval");
+    ok(f && f->line == 2, "js excerpt: eval found on its real line (2)");
     check_section_close(&s);
 }
 
@@ -239,6 +256,60 @@ static void test_solidity(struct analysers *a)
                      : NULL;
     ok(json_is_string(bc) && strlen(json_string_value(bc)) > 10, "solc compile: has bytecode");
     json_decref(out);
+}
+
+/* Several threads on the real workers at once, as the daemon's pipelines are. */
+struct mixed_arg {
+    struct analysers *a;
+    int id;
+    int ok;
+};
+
+static void *mixed(void *p)
+{
+    static const struct {
+        enum lang_id lang;
+        const char *code;
+        const char *rule;
+    } samples[] = {
+        {LANG_PYTHON, "import os\nos.system(x)\n", "B605"},
+        {LANG_JAVASCRIPT, "eval(x);\n", "no-eval"},
+        {LANG_TYPESCRIPT, "const n: number = 'x';\n", "TS2322"},
+        {LANG_SOLIDITY, "pragma solidity ^0.8.0;\ncontract A { address o;\n"
+                        "function f() public view { require(tx.origin == o); } }\n",
+         "avoid-tx-origin"},
+    };
+    struct mixed_arg *m = p;
+    for (int i = 0; i < 8; i++) {
+        int k = (m->id + i) % 4;
+        struct check_section s;
+        check_section_init(&s);
+        analysers_check(m->a, lang_get(samples[k].lang), samples[k].code,
+                        strlen(samples[k].code), &s);
+        bool found = false;
+        for (size_t j = 0; j < s.nfindings; j++)
+            found |= !strcmp(s.findings[j].rule, samples[k].rule);
+        if (s.status == CHECK_OK && found)
+            m->ok++;
+        check_section_close(&s);
+    }
+    return NULL;
+}
+
+static void test_concurrent_real(struct analysers *a)
+{
+    pthread_t th[4];
+    struct mixed_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (struct mixed_arg){.a = a, .id = i};
+        pthread_create(&th[i], NULL, mixed, &args[i]);
+    }
+    int total = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        total += args[i].ok;
+    }
+    is_int(total, 32, "4 threads x 8 mixed-language requests on the real workers: all right");
 }
 
 /* ---- supervision, with the fake worker ---------------------------------- */
@@ -483,6 +554,7 @@ int main(void)
     test_javascript(a);
     test_typescript(a);
     test_solidity(a);
+    test_concurrent_real(a);
     analysers_free(a);
 
     make_fake_dir();

@@ -9,6 +9,7 @@
  *     --- allow: filesystem                         categories allowed for the call
  *     --- status: error                             the section status (default ok)
  *     --- line: py.code-exec 3                      a rule must fire on that line
+ *     --- noline: py.code-exec 5                    a rule must not fire on that line
  *     --- only: javascript                          skip the case for other languages
  *     the code, up to the next === or the end of the file
  *
@@ -44,7 +45,7 @@ struct words {
 struct tcase {
     char name[200];
     const struct lang *lang;
-    struct words expect, reject, lines;
+    struct words expect, reject, lines, nolines;
     char allow[128];
     char status[16];
     char only[32];
@@ -136,6 +137,13 @@ static void run_case(const struct ast_policy *p, struct tcase *c, const char *fi
             cov->rejected[c->lang->id][ri] = true;
         }
     }
+    for (int i = 0; i + 1 < c->nolines.n; i += 2) {
+        int line = atoi(c->nolines.w[i + 1]);
+        if (has_rule(&s, c->nolines.w[i], line)) {
+            good = false;
+            snprintf(why, sizeof(why), "%s fired on line %d", c->nolines.w[i], line);
+        }
+    }
     for (int i = 0; i + 1 < c->lines.n; i += 2) {
         int line = atoi(c->lines.w[i + 1]);
         if (!has_rule(&s, c->lines.w[i], line)) {
@@ -158,6 +166,7 @@ static void case_reset(struct tcase *c, const struct lang *lang)
     words_free(&c->expect);
     words_free(&c->reject);
     words_free(&c->lines);
+    words_free(&c->nolines);
     free(c->code);
     memset(c, 0, sizeof(*c));
     c->lang = lang;
@@ -198,6 +207,8 @@ static void run_file(const struct ast_policy *p, const struct lang *lang, const 
                     words_parse(&c.reject, val);
                 else if (strcmp(d, "line") == 0)
                     words_parse(&c.lines, val);
+                else if (strcmp(d, "noline") == 0)
+                    words_parse(&c.nolines, val);
                 else if (strcmp(d, "allow") == 0)
                     snprintf(c.allow, sizeof(c.allow), "%s", val + strspn(val, " "));
                 else if (strcmp(d, "status") == 0)

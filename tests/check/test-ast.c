@@ -304,6 +304,17 @@ static void test_limits(void)
     check_section_close(&s);
     free(deep);
 
+    /* More bindings than the resolver follows fails closed. */
+    struct sk_buf bind;
+    sk_buf_init(&bind, 4 << 20);
+    for (int i = 0; i < 40000; i++)
+        sk_buf_printf(&bind, "v%d = w%d\n", i, i);
+    check(p, LANG_PYTHON, bind.data, bind.len, NULL, &s);
+    ok(s.status == CHECK_ERROR && s.error && strstr(s.error, "binds more names"),
+       "too many bindings: error (%s)", s.error ? s.error : "");
+    check_section_close(&s);
+    sk_buf_close(&bind);
+
     /* More findings than the cap: a finding says so. */
     struct sk_buf b;
     sk_buf_init(&b, 1 << 20);

@@ -184,6 +184,19 @@ PY
 ok $([ "$summary" = "a block True b True True" ] && echo 0 || echo 1) "jsonl: ids, verdicts and errors in order ($summary)"
 ok $([ $rc = 3 ] && echo 0 || echo 1) "jsonl: exit 3 when a line could not be scanned"
 
+# Analysers down (a data dir without workers): never pass; exit 3 either way.
+mkdir -p "$work/dd/workers" "$work/dd/node_modules"
+ln -s "$root/policy" "$work/dd/policy"
+printf 'def f(x):\n    return x + 1\n' > "$work/clean.py"
+SKITTY_SERVER_DATA_DIR="$work/dd" "$skitty" scan --lang python "$work/clean.py" > "$work/down.json" 2>/dev/null
+rc=$?
+got="$(field "$work/down.json" 'r["verdict"]') $(field "$work/down.json" 'r["static_analysis"]["status"]') $rc"
+ok $([ "$got" = "warn unavailable 3" ] && echo 0 || echo 1) "analysers down: verdict warn, section unavailable, exit 3 ($got)"
+SKITTY_CHECKS_ON_INCOMPLETE=block SKITTY_SERVER_DATA_DIR="$work/dd" "$skitty" scan --lang python "$work/clean.py" > "$work/down2.json" 2>/dev/null
+rc=$?
+got="$(field "$work/down2.json" 'r["verdict"]') $rc"
+ok $([ "$got" = "block 3" ] && echo 0 || echo 1) "analysers down, on_incomplete=block: verdict block, still exit 3 ($got)"
+
 # A line past the cap is skipped with an error, and the next one still scans.
 { printf '{"id":"long","lang":"python","code":"'; head -c 20000 /dev/zero | tr '\0' a; printf '"}\n'
   printf '{"id":"after","lang":"python","code":"x = 1\\n"}\n'; } > "$work/long.jsonl"

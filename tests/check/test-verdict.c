@@ -17,10 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *on_incomplete = "warn";
+
 static struct checker *make(const char *block, const char *warn, int *ret)
 {
     struct sk_config cfg;
     sk_config_defaults(&cfg);
+    snprintf(cfg.on_incomplete, sizeof(cfg.on_incomplete), "%s", on_incomplete);
     cfg.workers_at_boot = false;
     snprintf(cfg.block_severity, sizeof(cfg.block_severity), "%s", block);
     snprintf(cfg.warn_severity, sizeof(cfg.warn_severity), "%s", warn);
@@ -108,6 +111,18 @@ int main(void)
     c = make("critical", "high", &ret);
     is_int(verdict2(c, &ast, &stat), VERDICT_WARN, "block=critical: a high finding only warns");
     checker_free(c);
+
+    /* A deployment that blocks on a check that did not run. */
+    on_incomplete = "block";
+    c = make("high", "low", &ret);
+    is_int(ret, 0, "checker with on_incomplete=block");
+    is_int(verdict2(c, &none, &clean), VERDICT_BLOCK, "on_incomplete=block: a failed check blocks");
+    is_int(verdict2(c, &ast, &clean), VERDICT_PASS, "on_incomplete=block: all ran, clean: pass");
+    checker_free(c);
+    on_incomplete = "maybe";
+    c = make("high", "low", &ret);
+    ok(ret < 0 && !c, "on_incomplete 'maybe' refused");
+    on_incomplete = "warn";
 
     /* Bad thresholds are refused. */
     c = make("severe", "low", &ret);
