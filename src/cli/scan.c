@@ -1,8 +1,10 @@
 /*
  * skitty scan: check code with the AST policy and the static analysers and
  * print the security report, as JSON (the API's security_report) or as
- * SARIF 2.1.0 for code-scanning tools. With --jsonl, scan many samples with
- * the same warm workers and print one report per line.
+ * SARIF 2.1.0 for code-scanning tools, or as text for people (each finding
+ * with its code line quoted; several files at once, as a pre-commit hook
+ * passes them). With --jsonl, scan many samples with the same warm workers
+ * and print one report per line.
  *
  * The analysers run as warm workers in the sandbox, started for this run.
  * Exit codes: 0 pass, 1 warn, 2 block, 3 could not complete (a check did
@@ -28,13 +30,16 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: skitty scan --lang LANG [--format json|sarif] [--allow CATS] FILE|-\n"
+            "usage: skitty scan [--lang LANG] [--format json|sarif] [--allow CATS] FILE|-\n"
+            "       skitty scan [--lang LANG] --format text FILE...\n"
             "       skitty scan --jsonl FILE|-\n\n"
             "Check code with the AST policy and the static analysers (warm workers in\n"
             "the sandbox) and print the security report.\n\n"
             "  -l, --lang LANG      %s\n"
+            "                       (default: from the file's extension: .py .js .mjs .ts .sol)\n"
             "  -f, --format FMT     json (default): {verdict, ast_validation, static_analysis};\n"
-            "                       sarif: SARIF 2.1.0\n"
+            "                       sarif: SARIF 2.1.0; text: findings with their code lines,\n"
+            "                       for people (several FILEs may be given)\n"
             "  -a, --allow CATS     comma list of policy categories allowed for this scan\n"
             "  -j, --jsonl FILE     scan one {\"lang\", \"code\"[, \"id\"]} object per line and\n"
             "                       print one report per line (with \"id\" and \"ms\")\n"
@@ -64,11 +69,26 @@ static int exit_for(const struct checker *c, enum verdict v, const struct check_
     return v == VERDICT_BLOCK ? EXIT_BLOCK : v == VERDICT_WARN ? EXIT_WARN : 0;
 }
 
-/* Order of badness for --jsonl: pass < warn < block < incomplete. */
+/* Order of badness over several scans: pass < warn < block < incomplete < usage. */
+static int rank(int code)
+{
+    switch (code) {
+    case 0:
+        return 0;
+    case EXIT_WARN:
+        return 1;
+    case EXIT_BLOCK:
+        return 2;
+    case EXIT_INCOMPLETE:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
 static int worse(int a, int b)
 {
-    static const int rank[] = {[0] = 0, [EXIT_WARN] = 1, [EXIT_BLOCK] = 2, [EXIT_INCOMPLETE] = 3};
-    return rank[b] > rank[a] ? b : a;
+    return rank(b) > rank(a) ? b : a;
 }
 
 /* ---- SARIF 2.1.0 ----------------------------------------------------------- */
@@ -185,6 +205,62 @@ static json_t *sarif_report(const char *file, enum verdict v, const struct check
                      run);
 }
 
+/* ---- text ------------------------------------------------------------------ */
+
+/* The text of line `n` (1-based) of `code`, into out (NUL-terminated, tabs kept). */
+static void code_line(const char *code, int n, char *out, size_t outlen)
+{
+    const char *p = code;
+    for (int i = 1; i < n && p; i++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    out[0] = '\0';
+    if (!p || n < 1)
+        return;
+    size_t len = strcspn(p, "\r\n");
+    snprintf(out, outlen, "%.*s", (int)(len < outlen - 1 ? len : outlen - 1), p);
+}
+
+static void text_section(const char *file, const char *code, const struct check_section *s)
+{
+    for (size_t i = 0; i < s->nfindings; i++) {
+        const struct finding *f = &s->findings[i];
+        printf("%s:%d:%d: %s %s [%s %s] %s%s%s%s\n", file, f->line, f->column,
+               severity_name(f->severity), f->category, f->tool, f->rule, f->message,
+               f->cwe ? " (" : "", f->cwe ? f->cwe : "", f->cwe ? ")" : "");
+        char line[240];
+        code_line(code, f->line, line, sizeof(line));
+        if (f->line > 0 && line[0]) {
+            printf("  %5d | %s\n", f->line, line);
+            if (f->column > 0 && f->column <= (int)strlen(line) + 1) {
+                printf("        | ");
+                for (int c = 1; c < f->column; c++)
+                    putchar(line[c - 1] == '\t' ? '\t' : ' ');
+                printf("^\n");
+            }
+        }
+    }
+}
+
+static void text_report(const char *file, const char *code, enum verdict v,
+                        const struct check_section *ast, const struct check_section *stat)
+{
+    const char *name = strcmp(file, "-") == 0 ? "stdin" : file;
+    static const char *const loud[] = {"PASS", "WARN", "BLOCK"};
+    printf("%s: %s (%zu finding%s)\n", name, loud[v], ast->nfindings + stat->nfindings,
+           ast->nfindings + stat->nfindings == 1 ? "" : "s");
+    text_section(name, code, ast);
+    text_section(name, code, stat);
+    const struct check_section *secs[] = {ast, stat};
+    const char *names[] = {"ast_validation", "static_analysis"};
+    for (size_t i = 0; i < 2; i++)
+        if (secs[i]->status != CHECK_OK)
+            printf("%s: %s %s: %s\n", name, names[i], check_status_name(secs[i]->status),
+                   secs[i]->error ? secs[i]->error : "did not run");
+}
+
 /* ---- scanning ------------------------------------------------------------ */
 
 struct scan_ctx {
@@ -226,16 +302,26 @@ static int scan_file(struct scan_ctx *ctx, const struct lang *lang, const char *
         fprintf(stderr, "skitty scan: %s: not valid UTF-8\n", file);
         return EXIT_INCOMPLETE;
     }
+    if (!lang && !(lang = lang_by_path(file))) {
+        fprintf(stderr, "skitty scan: %s: cannot tell the language from the name; use --lang\n",
+                file);
+        return EXIT_USAGE;
+    }
     struct check_section ast, stat;
     enum verdict v = scan_one(ctx, lang, code, len, allow, &ast, &stat);
-    cleanup_json json_t *out = strcmp(format, "sarif") == 0
-                                   ? sarif_report(file, v, &ast, &stat)
-                                   : check_report_json(v, &ast, &stat);
     int rc = exit_for(ctx->checker, v, &ast, &stat);
+    if (!strcmp(format, "text")) {
+        text_report(file, code, v, &ast, &stat);
+        fflush(stdout);
+    } else {
+        cleanup_json json_t *out = strcmp(format, "sarif") == 0
+                                       ? sarif_report(file, v, &ast, &stat)
+                                       : check_report_json(v, &ast, &stat);
+        if (print_json(out, JSON_INDENT(2)) < 0)
+            rc = EXIT_INCOMPLETE;
+    }
     check_section_close(&ast);
     check_section_close(&stat);
-    if (print_json(out, JSON_INDENT(2)) < 0)
-        return EXIT_INCOMPLETE;
     return rc;
 }
 
@@ -362,17 +448,18 @@ int cmd_scan(int argc, char **argv)
             return EXIT_USAGE;
         }
     } else {
-        if (optind != argc - 1 || !lang_name) {
+        bool text = !strcmp(format, "text");
+        if (optind == argc || (!text && optind != argc - 1)) {
             usage(stderr);
             return EXIT_USAGE;
         }
-        if (!(lang = lang_by_name(lang_name))) {
+        if (lang_name && !(lang = lang_by_name(lang_name))) {
             fprintf(stderr, "skitty scan: unknown language '%s' (one of %s)\n", lang_name,
                     lang_names());
             return EXIT_USAGE;
         }
-        if (strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0) {
-            fprintf(stderr, "skitty scan: unknown format '%s' (json or sarif)\n", format);
+        if (!text && strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0) {
+            fprintf(stderr, "skitty scan: unknown format '%s' (json, sarif or text)\n", format);
             return EXIT_USAGE;
         }
     }
@@ -394,7 +481,13 @@ int cmd_scan(int argc, char **argv)
         fprintf(stderr, "skitty scan: %s\n", err.msg);
         rc = EXIT_INCOMPLETE;
     } else {
-        rc = jsonl ? scan_jsonl(&ctx, jsonl) : scan_file(&ctx, lang, argv[optind], format, allow);
+        if (jsonl) {
+            rc = scan_jsonl(&ctx, jsonl);
+        } else {
+            rc = 0;
+            for (int i = optind; i < argc; i++)
+                rc = worse(rc, scan_file(&ctx, lang, argv[i], format, allow));
+        }
         checker_free(ctx.checker);
     }
     sandbox_shutdown();

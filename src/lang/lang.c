@@ -91,6 +91,13 @@ const struct lang *lang_by_fence(const char *tag, size_t len)
     return NULL;
 }
 
+const struct lang *lang_by_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash : path, '.');
+    return dot && dot[1] ? lang_by_fence(dot + 1, strlen(dot + 1)) : NULL;
+}
+
 const char *lang_names(void)
 {
     return "python, javascript, typescript, solidity";

@@ -40,5 +40,8 @@ const struct lang *lang_by_name(const char *name);
 /* The row whose code-fence tags include `tag` (case-insensitive), or NULL. */
 const struct lang *lang_by_fence(const char *tag, size_t len);
 
+/* The row for a file name's extension ("app.py", "x.mjs"), by the fence tags; or NULL. */
+const struct lang *lang_by_path(const char *path);
+
 /* "python, javascript, typescript, solidity", for error messages. */
 const char *lang_names(void);

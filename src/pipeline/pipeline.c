@@ -428,7 +428,12 @@ static enum verdict judge(struct request *r, const struct check_section *ast,
     const struct check_section *sections[] = {ast, stat};
     enum verdict v = r->p->checker ? checker_verdict(r->p->checker, sections, 2) : VERDICT_WARN;
     reason[0] = '\0';
-    if (v == VERDICT_BLOCK) {
+    if (v == VERDICT_BLOCK && ast->nfindings + stat->nfindings == 0) {
+        /* checks.on_incomplete = block: a check that did not run blocks. */
+        snprintf(reason, rlen, "a check did not run: %s",
+                 ast->status != CHECK_OK ? (ast->error ? ast->error : "ast_validation")
+                                         : (stat->error ? stat->error : "static_analysis"));
+    } else if (v == VERDICT_BLOCK) {
         const struct check_section *s = ast->nfindings ? ast : stat;
         int max = check_section_max_severity(s);
         for (size_t i = 0; i < s->nfindings; i++)

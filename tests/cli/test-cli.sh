@@ -35,7 +35,7 @@ contains() { # contains DESCRIPTION NEEDLE COMMAND...
 check "no command is a usage error" 64 "$skitty"
 check "unknown command is a usage error" 64 "$skitty" frobnicate
 check "--help" 0 "$skitty" --help
-for c in serve generate complete debug audit version; do
+for c in serve generate complete debug scan run guard audit catalog version; do
     check "$c --help exits 0" 0 "$skitty" "$c" --help
     contains "$c --help prints usage" "usage: skitty $c" "$skitty" "$c" --help
 done
@@ -56,5 +56,19 @@ rm -f "$tmp"
 check "audit: unknown action is a usage error" 64 "$skitty" audit frob
 check "audit export: only jsonl" 64 "$skitty" audit export --format csv --db /tmp/skitty-cli-test.db
 rm -f /tmp/skitty-cli-test.db*
+# scan --format text: several files, language from the extension, quoted lines.
+dir=$(mktemp -d)
+printf 'import os\n\ndef run(name):\n    os.system("ls " + name)\n' > "$dir/bad.py"
+printf 'console.log("ok");\n' > "$dir/good.js"
+printf 'x\n' > "$dir/notes.txt"
+check "scan text: a blocked file among others exits 2" 2 "$skitty" scan --format text "$dir/good.js" "$dir/bad.py"
+contains "scan text: the finding names file, line and rule" "bad.py:4:5: critical process [ast-policy" "$skitty" scan --format text "$dir/bad.py"
+contains "scan text: the code line is quoted" '      4 |     os.system("ls " + name)' "$skitty" scan --format text "$dir/bad.py"
+check "scan text: a clean file exits 0" 0 "$skitty" scan --format text "$dir/good.js"
+check "scan: an unknown extension without --lang is a usage error" 64 "$skitty" scan "$dir/notes.txt"
+check "scan json: one file only" 64 "$skitty" scan "$dir/good.js" "$dir/bad.py"
+check "pre-commit hook: block fails the commit" 1 env SKITTY="$skitty" scripts/pre-commit-scan.sh "$dir/bad.py"
+check "pre-commit hook: clean passes" 0 env SKITTY="$skitty" scripts/pre-commit-scan.sh "$dir/good.js"
+rm -rf "$dir"
 echo "1..$n"
 exit $fail
