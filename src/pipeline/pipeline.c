@@ -695,9 +695,12 @@ static char *stage_reproduce(struct request *r)
     bool clean = false;
     /* A program with a syntax error never starts, so syntax findings alone do
      * not stop the reproduction; anything else that blocks does. */
-    bool only_syntax = ast.status == CHECK_OK && stat.nfindings == 0;
+    bool only_syntax = ast.status == CHECK_OK;
     for (size_t i = 0; i < ast.nfindings; i++)
         only_syntax &= !strcmp(ast.findings[i].category, "syntax");
+    /* The analysers report the same syntax error (bandit, ESLint, tsc, solc). */
+    for (size_t i = 0; i < stat.nfindings; i++)
+        only_syntax &= !strcmp(stat.findings[i].category, "syntax");
     if (v == VERDICT_BLOCK && !only_syntax) {
         char why[320];
         snprintf(why, sizeof(why), "the submitted code is blocked, so it was not run: %s",
