@@ -54,7 +54,8 @@ struct rctx {
     size_t ndiags;             /* entries */
     char reserved[REPAIR_MAX_RESERVED][SIG_NAME_MAX]; /* names new code has declared */
     size_t nreserved;          /* entries */
-    unsigned reserved_scope[REPAIR_MAX_RESERVED];     /* token index of each one's block */
+    size_t reserved_scope[REPAIR_MAX_RESERVED];       /* token index of each one's block */
+    size_t reserved_site[REPAIR_MAX_RESERVED];        /* token index of the statement it is for */
     size_t *py_first;          /* python: per token, the first token of its logical line */
     size_t *py_newline;        /* python: per token, the NEWLINE that ends its logical line */
 };
@@ -175,9 +176,12 @@ int closest_name(const struct rnames *ns, const char *const *builtins, size_t at
                  const char *wrong, char *out);
 
 /*
- * Pick a name for a new variable in the block starting at token `scope`:
- * the first of `choices` that no token of the code spells and that no
- * earlier fix of this repair declared in the same block. Copies it into
- * `out` and records it; returns false when all are taken.
+ * Pick a name for a new variable that the statement at token `site` will
+ * declare in the block starting at token `scope`: the name this repair
+ * already picked for the same statement (two tools reporting one problem
+ * get one fix), else the first of `choices` that no token of the code
+ * spells and that no other fix of this repair declared in the same block.
+ * Copies it into `out` and records it; returns false when all are taken.
  */
-bool reserve_name(struct rctx *c, size_t scope, const char *const *choices, char *out);
+bool reserve_name(struct rctx *c, size_t scope, size_t site, const char *const *choices,
+                  char *out);

@@ -59,8 +59,14 @@ static size_t stmt_end(const struct rctx *c, size_t s)
             return SIZE_MAX;
         if (T(c, t)->depth == depth && tok_is(c, t, ";"))
             return t;
-        if (T(c, t)->depth == depth && tok_is(c, t, "{") && t != s)
-            return SIZE_MAX; /* a block statement */
+        if (T(c, t)->depth == depth && tok_is(c, t, "{") && t != s) {
+            /* Call options, x.call{value: v}(...), are part of an expression;
+             * any other brace opens a block. */
+            size_t p = T(c, t)->pair;
+            if (p == SIZE_MAX || !tok_is(c, tok_next(c, p), "("))
+                return SIZE_MAX;
+            t = p;
+        }
     }
     return SIZE_MAX;
 }
@@ -160,9 +166,9 @@ static bool has_pragma(const struct rctx *c)
     return false;
 }
 
-/* The version solc suggested ("Consider adding \"pragma solidity ^0.8.37;\""),
- * or ^0.8.0. */
-static void pragma_version(const struct rctx *c, char *buf, size_t size)
+/* The version solc suggested ("Consider adding \"pragma solidity ^0.8.37;\"");
+ * false (and ^0.8.0) when it suggested none. */
+static bool pragma_version(const struct rctx *c, char *buf, size_t size)
 {
     snprintf(buf, size, "^0.8.0");
     for (size_t i = 0; i < c->ndiags; i++) {
@@ -173,10 +179,12 @@ static void pragma_version(const struct rctx *c, char *buf, size_t size)
         size_t n = 0;
         while (p[n] && strchr("^~>=<0123456789. ", p[n]) && n < 32)
             n++;
-        if (n > 0 && p[n] == ';' && isdigit((unsigned char)p[n - 1]))
+        if (n > 0 && p[n] == ';' && isdigit((unsigned char)p[n - 1])) {
             snprintf(buf, size, "%.*s", (int)n, p);
-        return;
+            return true;
+        }
     }
+    return false;
 }
 
 static bool mentioned(const struct rctx *c, const char *text)
@@ -205,7 +213,7 @@ int repair_sol_companions(struct rctx *c)
     }
     if (!has_pragma(c) && (other || mentioned(c, "does not specify required compiler version"))) {
         char v[40], *text;
-        pragma_version(c, v, sizeof(v));
+        bool suggested = pragma_version(c, v, sizeof(v));
         /* After an SPDX line the file has, else at the top (after ours). */
         size_t at = 0;
         if (has_spdx(c)) {
@@ -218,8 +226,9 @@ int repair_sol_companions(struct rctx *c)
         fix_begin(c);
         fix_edit(c, at, 0, text);
         free(text);
-        done += fix_commit(c, line_of(c, at), "sol-pragma",
-                           "added 'pragma solidity %s;' (the compiler that checked it)", v);
+        done += fix_commit(c, line_of(c, at), "sol-pragma", "added 'pragma solidity %s;' (%s)", v,
+                           suggested ? "the version solc suggested"
+                                     : "Solidity 0.8, which the checking compiler accepts");
     }
     return done;
 }
@@ -347,7 +356,7 @@ static int checked_call(struct rctx *c, const struct rdiag *d)
     }
     char name[SIG_NAME_MAX];
     size_t b = enclosing_block(c, s);
-    if (b == SIZE_MAX || !reserve_name(c, b, names, name))
+    if (b == SIZE_MAX || !reserve_name(c, b, s, names, name))
         return 0;
     text = xasprintf("(bool %s, ) = ", name);
     fix_edit(c, T(c, s)->start, 0, text);

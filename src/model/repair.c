@@ -792,8 +792,14 @@ int closest_name(const struct rnames *ns, const char *const *builtins, size_t at
     return 1;
 }
 
-bool reserve_name(struct rctx *c, size_t scope, const char *const *choices, char *out)
+bool reserve_name(struct rctx *c, size_t scope, size_t site, const char *const *choices,
+                  char *out)
 {
+    for (size_t i = 0; i < c->nreserved; i++)
+        if (c->reserved_site[i] == site) {
+            snprintf(out, SIG_NAME_MAX, "%s", c->reserved[i]);
+            return true;
+        }
     for (size_t k = 0; choices[k]; k++) {
         const char *name = choices[k];
         size_t nl = strlen(name);
@@ -806,7 +812,8 @@ bool reserve_name(struct rctx *c, size_t scope, const char *const *choices, char
             continue;
         if (c->nreserved < REPAIR_MAX_RESERVED) {
             snprintf(c->reserved[c->nreserved], SIG_NAME_MAX, "%s", name);
-            c->reserved_scope[c->nreserved++] = (unsigned)scope;
+            c->reserved_scope[c->nreserved] = scope;
+            c->reserved_site[c->nreserved++] = site;
         }
         snprintf(out, SIG_NAME_MAX, "%s", name);
         return true;
