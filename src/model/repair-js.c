@@ -605,31 +605,40 @@ static int missing_brace(struct rctx *c, const struct rdiag *d)
             ws[e - s] = '\0';
         }
         bool ends_nl = n > 0 && cur[n - 1] == '\n';
-        blines_close(&b);
         lex_close(&lx);
         free(cur);
-        if (found != 1)
+        if (found != 1) {
+            blines_close(&b);
             return fix_abort(c);
+        }
+        /* The '}' goes right after the block's last line of code, before
+         * the blank lines and comments that lead to what follows. */
+        int last = (before ? before : b.n + 1) - 1;
+        while (last > opener && b.first[last] == SIZE_MAX)
+            last--;
+        int line = last + 1, nlines = b.n;
+        blines_close(&b);
         /* Map the line back to the original: lines added before it do not count. */
         char *text;
         size_t at;
         int orig = 0;
-        if (before == 0) {
+        if (line > nlines) {
             at = c->len;
             text = xasprintf("%s%s}\n", ends_nl ? "" : "\n", ws);
         } else {
-            orig = before;
+            orig = line;
             for (int k = 0; k < ninserted; k++)
-                orig -= inserted[k] < before;
+                orig -= inserted[k] < line;
             for (int k = 0; k < ninserted; k++)
-                inserted[k] += inserted[k] >= before;
-            inserted[ninserted++] = before;
+                inserted[k] += inserted[k] >= line;
+            inserted[ninserted++] = line;
             at = line_start(c, orig);
             text = xasprintf("%s}\n", ws);
         }
         fix_edit(c, at, 0, text);
         free(text);
-        int k = orig ? snprintf(where + wl, sizeof(where) - wl, "%sbefore line %d", wl ? ", " : "", orig)
+        int k = at < c->len ? snprintf(where + wl, sizeof(where) - wl, "%sbefore line %d", wl ? ", " : "",
+                                orig)
                      : snprintf(where + wl, sizeof(where) - wl, "%sat the end", wl ? ", " : "");
         if (k > 0 && (size_t)k < sizeof(where) - wl)
             wl += (size_t)k;

@@ -35,6 +35,11 @@ static size_t first_on_line(const struct rctx *c, int line)
     return t < c->lx.ntoks && T(c, t)->line == (unsigned)line ? t : SIZE_MAX;
 }
 
+/* Statements that hold others: a fix that rewrites a statement must not
+ * take one of these for it. */
+static const char *const compound[] = {"if", "else", "for", "while", "do", "return", "emit",
+                                       "revert", "require", "assert", "unchecked", "try", NULL};
+
 /* First token of the statement holding token t (t at the statement's depth). */
 static size_t stmt_start(const struct rctx *c, size_t t)
 {
@@ -308,7 +313,8 @@ static int checked_call(struct rctx *c, const struct rdiag *d)
     if (e == SIZE_MAX || !own_lines(c, s, e))
         return 0;
     size_t m = low_level(c, s, e);
-    if (m == SIZE_MAX || !tok_in(c, m, (const char *const[]){"send", "call", NULL}))
+    if (m == SIZE_MAX || !tok_in(c, m, (const char *const[]){"send", "call", NULL}) ||
+        tok_in(c, s, compound))
         return 0;
     bool send = tok_is(c, m, "send");
     const char *what = send ? "send failed" : "call failed";
@@ -462,7 +468,8 @@ static int effects_first(struct rctx *c, const struct rdiag *d)
     size_t t = first_on_line(c, d->line);
     size_t s = t == SIZE_MAX ? SIZE_MAX : stmt_start(c, t);
     size_t e = s == SIZE_MAX ? SIZE_MAX : stmt_end(c, s);
-    if (e == SIZE_MAX || !own_lines(c, s, e) || low_level(c, s, e) == SIZE_MAX)
+    if (e == SIZE_MAX || !own_lines(c, s, e) || low_level(c, s, e) == SIZE_MAX ||
+        tok_in(c, s, compound))
         return 0;
     size_t b = enclosing_block(c, s);
     if (b == SIZE_MAX || T(c, b)->pair == SIZE_MAX)
