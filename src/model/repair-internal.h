@@ -58,6 +58,10 @@ struct rctx {
     size_t reserved_site[REPAIR_MAX_RESERVED];        /* token index of the statement it is for */
     size_t *py_first;          /* python: per token, the first token of its logical line */
     size_t *py_newline;        /* python: per token, the NEWLINE that ends its logical line */
+    size_t *py_dedent;         /* python: per statement start, the next statement start
+                                  indented no deeper (or ntoks): where its block ends */
+    unsigned taken;            /* reserve_name: bit k set when choice k is spelt in the code */
+    const char *const *taken_for; /* the choices `taken` was computed for; not owned */
 };
 
 /* A rule: returns 1 when it committed a fix for `d` (or the fix was already
@@ -157,9 +161,12 @@ struct rnames {
     struct rname *v; /* owned */
     size_t n;        /* entries */
     size_t cap;      /* allocated */
+    bool truncated;  /* a name was dropped at REPAIR_MAX_NAMES: searches are not exhaustive */
 };
 
-/* Add a name (ignored past REPAIR_MAX_NAMES or SIG_NAME_MAX - 1 bytes). */
+/* Add a name (the same name with the same scope once; past REPAIR_MAX_NAMES
+ * names, or at SIG_NAME_MAX bytes and longer, it is dropped and the set is
+ * marked truncated). */
 void rnames_add(struct rnames *ns, const char *s, size_t len, size_t from, size_t to);
 void rnames_close(struct rnames *ns);
 /* Some entry is named s (whatever its scope). */
@@ -170,7 +177,8 @@ bool rnames_has(const struct rnames *ns, const char *s, size_t len);
  * to `wrong` by repair_distance, within a distance that grows with the
  * name's length (1 up to 5 bytes, 2 up to 9, 3 beyond; names shorter than 3
  * bytes are never corrected). Copies it into `out` and returns 1; returns 0
- * when there is none or two are equally close.
+ * when there is none, two are equally close, or the set was truncated (the
+ * search would not have seen every name).
  */
 int closest_name(const struct rnames *ns, const char *const *builtins, size_t at,
                  const char *wrong, char *out);

@@ -382,7 +382,7 @@ static int require_module(struct rctx *c, const struct rdiag *d)
         return 0;
     struct rnames ns = {0};
     js_bindings(c, &ns);
-    bool bound = rnames_has(&ns, name, strlen(name));
+    bool bound = ns.truncated || rnames_has(&ns, name, strlen(name));
     rnames_close(&ns);
     if (bound)
         return 0;

@@ -646,11 +646,7 @@ static size_t scope_end(const struct rctx *c, size_t i, size_t colon)
         k++;
     if (k >= c->lx.ntoks || T(c, k)->kind != LEX_NEWLINE)
         return stmt_newline(c, colon); /* a one-line body */
-    unsigned ind = T(c, stmt_first(c, i))->indent;
-    for (k++; k < c->lx.ntoks; k++)
-        if (stmt_start(c, k) && T(c, k)->indent <= ind)
-            return k;
-    return c->lx.ntoks;
+    return c->py_dedent[stmt_first(c, i)];
 }
 
 /*
@@ -891,8 +887,9 @@ static bool name_error(const struct rctx *c, const struct rdiag *d, char *name, 
     if (!diag_has(d, "NameError") || !diag_quoted(d, "name ", name, size))
         return false;
     py_bindings(c, ns);
-    /* Bound somewhere but not here is a scope problem, not a typo. */
-    return !rnames_has(ns, name, strlen(name));
+    /* Bound somewhere but not here is a scope problem, not a typo; and with
+     * names dropped at the cap, whether it is bound is not known. */
+    return !ns->truncated && !rnames_has(ns, name, strlen(name));
 }
 
 /* Uses `name.` somewhere (a module is used through its attributes). */

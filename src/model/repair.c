@@ -684,8 +684,18 @@ size_t repair_imbalance(const struct lang *lang, const char *s, size_t len)
 
 void rnames_add(struct rnames *ns, const char *s, size_t len, size_t from, size_t to)
 {
-    if (ns->n >= REPAIR_MAX_NAMES || len == 0 || len >= SIG_NAME_MAX)
+    if (len == 0)
         return;
+    /* The same binding again (a loop variable reused in one scope): once.
+     * Only the latest entries are compared, to keep adding linear. */
+    for (size_t i = ns->n, k = 0; i-- > 0 && k < 32; k++)
+        if (ns->v[i].from == from && ns->v[i].to == to && strlen(ns->v[i].name) == len &&
+            memcmp(ns->v[i].name, s, len) == 0)
+            return;
+    if (ns->n >= REPAIR_MAX_NAMES || len >= SIG_NAME_MAX) {
+        ns->truncated = true;
+        return;
+    }
     if (ns->n == ns->cap) {
         ns->cap = ns->cap ? ns->cap * 2 : 64;
         ns->v = xrealloc(ns->v, ns->cap * sizeof(*ns->v));
@@ -717,17 +727,23 @@ int repair_distance(const char *a, size_t alen, const char *b, size_t blen, int 
     if (alen > N || blen > N)
         return max + 1;
     int la = (int)alen, lb = (int)blen;
-    if (abs(la - lb) > max)
+    if (max < 0 || abs(la - lb) > max)
         return max + 1;
-    /* Three rows of the optimal-string-alignment table. */
-    int rows[3][N + 1];
+    /* Three rows of the optimal-string-alignment table, each computed only
+     * within `max` of its diagonal (cells beyond cannot be within bound):
+     * O(len * max), not O(len^2). */
+    const int inf = max + 1;
+    int rows[3][N + 2];
     int *pp = rows[0], *prev = rows[1], *cur = rows[2];
-    for (int j = 0; j <= lb; j++)
-        prev[j] = j;
+    for (int j = 0; j <= lb + 1; j++)
+        prev[j] = pp[j] = cur[j] = j <= max ? j : inf;
     for (int i = 1; i <= la; i++) {
-        cur[0] = i;
-        int best = cur[0];
-        for (int j = 1; j <= lb; j++) {
+        int lo = i - max > 1 ? i - max : 1, hi = i + max < lb ? i + max : lb;
+        cur[0] = i <= max ? i : inf;
+        if (lo > 1)
+            cur[lo - 1] = inf;
+        int best = lo > 1 ? inf : cur[0];
+        for (int j = lo; j <= hi; j++) {
             int cost = a[i - 1] != b[j - 1];
             int v = prev[j] + 1;
             if (cur[j - 1] + 1 < v)
@@ -737,10 +753,12 @@ int repair_distance(const char *a, size_t alen, const char *b, size_t blen, int 
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
                 pp[j - 2] + 1 < v)
                 v = pp[j - 2] + 1;
-            cur[j] = v;
+            cur[j] = v < inf ? v : inf;
             if (v < best)
                 best = v;
         }
+        if (hi + 1 <= lb)
+            cur[hi + 1] = inf;
         if (best > max)
             return max + 1;
         int *t = pp;
@@ -774,7 +792,7 @@ int closest_name(const struct rnames *ns, const char *const *builtins, size_t at
                  const char *wrong, char *out)
 {
     size_t wl = strlen(wrong);
-    if (wl < 3 || wl >= SIG_NAME_MAX)
+    if (wl < 3 || wl >= SIG_NAME_MAX || ns->truncated)
         return 0;
     /* Short names have many neighbours: allow less the shorter the name. */
     int max = wl <= 5 ? 1 : wl <= 9 ? 2 : 3;
@@ -800,12 +818,18 @@ bool reserve_name(struct rctx *c, size_t scope, size_t site, const char *const *
             snprintf(out, SIG_NAME_MAX, "%s", c->reserved[i]);
             return true;
         }
-    for (size_t k = 0; choices[k]; k++) {
+    /* Which choices the code spells anywhere: one pass, once per request. */
+    if (c->taken_for != choices) {
+        c->taken = 0;
+        for (size_t i = 0; i < c->lx.ntoks; i++)
+            for (size_t k = 0; choices[k] && k < 32; k++)
+                if (tok_ident(c, i, choices[k], strlen(choices[k])))
+                    c->taken |= 1u << k;
+        c->taken_for = choices;
+    }
+    for (size_t k = 0; choices[k] && k < 32; k++) {
         const char *name = choices[k];
-        size_t nl = strlen(name);
-        bool taken = false;
-        for (size_t i = 0; i < c->lx.ntoks && !taken; i++)
-            taken = tok_ident(c, i, name, nl);
+        bool taken = c->taken & (1u << k);
         for (size_t i = 0; i < c->nreserved && !taken; i++)
             taken = c->reserved_scope[i] == scope && strcmp(c->reserved[i], name) == 0;
         if (taken)
@@ -862,12 +886,28 @@ static void python_lines(struct rctx *c)
         }
         start = i + 1;
     }
+    /* Where each statement's block ends: the next statement start indented
+     * no deeper, by a monotonic stack from the end. */
+    c->py_dedent = xmalloc((nt ? nt : 1) * sizeof(size_t));
+    size_t *stack = xmalloc((nt ? nt : 1) * sizeof(size_t));
+    size_t top = 0;
+    for (size_t i = nt; i-- > 0;) {
+        c->py_dedent[i] = nt;
+        if (!lex_tok_significant(&c->lx.toks[i]) || c->py_first[i] != i)
+            continue;
+        while (top > 0 && c->lx.toks[stack[top - 1]].indent > c->lx.toks[i].indent)
+            top--;
+        c->py_dedent[i] = top > 0 ? stack[top - 1] : nt;
+        stack[top++] = i;
+    }
+    free(stack);
 }
 
 static void ctx_close(struct rctx *c)
 {
     free(c->py_first);
     free(c->py_newline);
+    free(c->py_dedent);
     lex_close(&c->lx);
     free(c->lines);
     for (size_t i = 0; i < c->nedits; i++)

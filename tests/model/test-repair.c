@@ -136,8 +136,48 @@ static void run_cases(const char *root)
 
 /* ------------------------------------------------------------ the engine */
 
+/* The full optimal-string-alignment table, for comparison. */
+static int osa(const char *a, int la, const char *b, int lb)
+{
+    int d[70][70];
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int v = d[i - 1][j] + 1, w = d[i][j - 1] + 1, x = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            v = v < w ? v : w;
+            v = v < x ? v : x;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
 static void test_distance(void)
 {
+    /* The banded computation agrees with the full table on random pairs. */
+    unsigned seed = 7;
+    int agree = 1;
+    for (int k = 0; k < 20000 && agree; k++) {
+        char a[64], b[64];
+        int la = (int)(rand_r(&seed) % 13), lb = (int)(rand_r(&seed) % 13);
+        for (int i = 0; i < la; i++)
+            a[i] = "abcd"[rand_r(&seed) % 4];
+        for (int i = 0; i < lb; i++)
+            b[i] = "abcd"[rand_r(&seed) % 4];
+        int max = (int)(rand_r(&seed) % 5);
+        int want = osa(a, la, b, lb);
+        int got = repair_distance(a, (size_t)la, b, (size_t)lb, max);
+        agree = want > max ? got == max + 1 : got == want;
+        if (!agree)
+            printf("# %.*s / %.*s max %d: got %d, want %d\n", la, a, lb, b, max, got, want);
+    }
+    ok(agree, "the banded edit distance agrees with the full table (20000 random pairs)");
+
     is_int(repair_distance("lenght", 6, "length", 6, 3), 1, "a transposition costs 1");
     is_int(repair_distance("totl", 4, "total", 5, 3), 1, "an insertion costs 1");
     is_int(repair_distance("kitten", 6, "sitting", 7, 5), 3, "kitten -> sitting is 3");
