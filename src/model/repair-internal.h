@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "model/lex.h"
@@ -32,6 +34,21 @@ struct redit {
     size_t del;    /* bytes removed from there */
     char *text;    /* bytes inserted there; owned */
     unsigned seq;  /* creation order: insertions at one offset keep it */
+};
+
+/* A name and the token range in which it is visible. */
+struct rname {
+    char name[SIG_NAME_MAX]; /* the name */
+    size_t from;             /* first token of its scope */
+    size_t to;               /* one past its last token */
+};
+
+struct rnames {
+    struct rname *v;  /* owned */
+    size_t n;         /* entries */
+    size_t cap;       /* allocated */
+    bool truncated;   /* a name was dropped at REPAIR_MAX_NAMES: searches are not exhaustive */
+    uint32_t *slots;  /* hash of (name, scope) -> entry index + 1, to add each once; owned */
 };
 
 #define REPAIR_MAX_RESERVED 32
@@ -60,6 +77,8 @@ struct rctx {
     size_t *py_newline;        /* python: per token, the NEWLINE that ends its logical line */
     size_t *py_dedent;         /* python: per statement start, the next statement start
                                   indented no deeper (or ntoks): where its block ends */
+    struct rnames bound;       /* the names the code binds, once computed; see bound_names */
+    bool bound_done;           /* `bound` is computed */
     unsigned taken;            /* reserve_name: bit k set when choice k is spelt in the code */
     const char *const *taken_for; /* the choices `taken` was computed for; not owned */
 };
@@ -121,8 +140,16 @@ int line_of(const struct rctx *c, size_t off);
 
 /* Index of the first token starting on `line`, or SIZE_MAX. */
 size_t tok_on_line(const struct rctx *c, int line);
-/* True if token i is exactly `text`. */
-bool tok_is(const struct rctx *c, size_t i, const char *text);
+/* True if token i is exactly `text` (inline: with a literal, its length is
+ * known at compile time, and this runs for nearly every token). */
+static inline bool tok_is(const struct rctx *c, size_t i, const char *text)
+{
+    if (i >= c->lx.ntoks)
+        return false;
+    const struct lex_tok *t = &c->lx.toks[i];
+    size_t n = strlen(text);
+    return t->len == n && memcmp(c->src + t->start, text, n) == 0;
+}
 /* True if token i is one of the NULL-terminated `words`. */
 bool tok_in(const struct rctx *c, size_t i, const char *const *words);
 /* The significant token before / after i, or SIZE_MAX. */
@@ -149,20 +176,6 @@ bool diag_has(const struct rdiag *d, const char *text);
 size_t diag_quoted(const struct rdiag *d, const char *after, char *name, size_t size);
 
 /* ------------------------------------------------------------ names */
-
-/* A name and the token range in which it is visible. */
-struct rname {
-    char name[SIG_NAME_MAX]; /* the name */
-    size_t from;             /* first token of its scope */
-    size_t to;               /* one past its last token */
-};
-
-struct rnames {
-    struct rname *v; /* owned */
-    size_t n;        /* entries */
-    size_t cap;      /* allocated */
-    bool truncated;  /* a name was dropped at REPAIR_MAX_NAMES: searches are not exhaustive */
-};
 
 /* Add a name (the same name with the same scope once; past REPAIR_MAX_NAMES
  * names, or at SIG_NAME_MAX bytes and longer, it is dropped and the set is

@@ -243,6 +243,16 @@ static void js_bindings(const struct rctx *c, struct rnames *ns)
     }
 }
 
+/* The names the code binds, computed once per request. */
+static const struct rnames *bound_names(struct rctx *c)
+{
+    if (!c->bound_done) {
+        js_bindings(c, &c->bound);
+        c->bound_done = true;
+    }
+    return &c->bound;
+}
+
 /* A reference to `name` at token i: not a property, not an object key. */
 static bool js_reference(const struct rctx *c, size_t i, const char *name, size_t len)
 {
@@ -380,10 +390,8 @@ static int require_module(struct rctx *c, const struct rdiag *d)
         k++;
     if (k == ARRAY_SIZE(node_names))
         return 0;
-    struct rnames ns = {0};
-    js_bindings(c, &ns);
-    bool bound = ns.truncated || rnames_has(&ns, name, strlen(name));
-    rnames_close(&ns);
+    const struct rnames *ns = bound_names(c);
+    bool bound = ns->truncated || rnames_has(ns, name, strlen(name));
     if (bound)
         return 0;
     /* A module is used through its members: path.join, not path alone. */
@@ -422,12 +430,11 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
     char name[SIG_NAME_MAX], fix[SIG_NAME_MAX], hint[SIG_NAME_MAX];
     if (!missing_name(d, name, sizeof(name)))
         return 0;
-    struct rnames ns = {0};
-    js_bindings(c, &ns);
+    const struct rnames *ns = bound_names(c);
     size_t len = strlen(name);
     size_t at = error_token(c, d, name);
     int found = 0;
-    if (!rnames_has(&ns, name, len) && at != SIZE_MAX) {
+    if (!rnames_has(ns, name, len) && at != SIZE_MAX) {
         /* Values and globals first; TypeScript's type names as well. */
         const char *const *lists[] = {js_globals, is_ts(c) ? ts_types : NULL};
         const char *all[ARRAY_SIZE(js_globals) + ARRAY_SIZE(ts_types)];
@@ -436,9 +443,8 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
             for (size_t i = 0; lists[l] && lists[l][i]; i++)
                 all[n++] = lists[l][i];
         all[n] = NULL;
-        found = closest_name(&ns, all, at, name, fix);
+        found = closest_name(ns, all, at, name, fix);
     }
-    rnames_close(&ns);
     /* tsc's own suggestion ("Did you mean 'x'?"), when it made one, must agree. */
     if (!found || (diag_quoted(d, "Did you mean ", hint, sizeof(hint)) && strcmp(hint, fix)))
         return 0;

@@ -880,13 +880,22 @@ static size_t from_import(const struct rctx *c, const char *module)
     return SIZE_MAX;
 }
 
+/* The names the code binds, computed once per request. */
+static const struct rnames *bound_names(struct rctx *c)
+{
+    if (!c->bound_done) {
+        py_bindings(c, &c->bound);
+        c->bound_done = true;
+    }
+    return &c->bound;
+}
+
 /* The name of a NameError, when the code binds it nowhere. */
-static bool name_error(const struct rctx *c, const struct rdiag *d, char *name, size_t size,
-                       struct rnames *ns)
+static bool name_error(struct rctx *c, const struct rdiag *d, char *name, size_t size)
 {
     if (!diag_has(d, "NameError") || !diag_quoted(d, "name ", name, size))
         return false;
-    py_bindings(c, ns);
+    const struct rnames *ns = bound_names(c);
     /* Bound somewhere but not here is a scope problem, not a typo; and with
      * names dropped at the cap, whether it is bound is not known. */
     return !ns->truncated && !rnames_has(ns, name, strlen(name));
@@ -920,10 +929,7 @@ static bool uses_attr(const struct rctx *c, const char *name, const char *const 
 static int import_module(struct rctx *c, const struct rdiag *d)
 {
     char name[SIG_NAME_MAX];
-    struct rnames ns = {0};
-    bool ok = name_error(c, d, name, sizeof(name), &ns);
-    rnames_close(&ns);
-    if (!ok)
+    if (!name_error(c, d, name, sizeof(name)))
         return 0;
     bool known = false;
     for (size_t i = 0; py_modules[i] && !known; i++)
@@ -957,10 +963,7 @@ static int import_module(struct rctx *c, const struct rdiag *d)
 static int import_name(struct rctx *c, const struct rdiag *d)
 {
     char name[SIG_NAME_MAX];
-    struct rnames ns = {0};
-    bool ok = name_error(c, d, name, sizeof(name), &ns);
-    rnames_close(&ns);
-    if (!ok)
+    if (!name_error(c, d, name, sizeof(name)))
         return 0;
     char module[32] = "";
     size_t nl = strlen(name);
@@ -999,14 +1002,10 @@ static int import_name(struct rctx *c, const struct rdiag *d)
 static int misspelt_name(struct rctx *c, const struct rdiag *d)
 {
     char name[SIG_NAME_MAX], fix[SIG_NAME_MAX], hint[SIG_NAME_MAX];
-    struct rnames ns = {0};
-    if (!name_error(c, d, name, sizeof(name), &ns)) {
-        rnames_close(&ns);
+    if (!name_error(c, d, name, sizeof(name)))
         return 0;
-    }
     size_t at = error_token(c, d, name);
-    int found = at != SIZE_MAX && closest_name(&ns, py_builtins, at, name, fix);
-    rnames_close(&ns);
+    int found = at != SIZE_MAX && closest_name(bound_names(c), py_builtins, at, name, fix);
     /* Python's own suggestion, when it made one, must agree. */
     if (!found || (diag_quoted(d, "Did you mean: ", hint, sizeof(hint)) && strcmp(hint, fix)))
         return 0;
@@ -1297,12 +1296,10 @@ static int literal_eval(struct rctx *c, const struct rdiag *d)
         return 0;
     if (!strcmp(d->rule, "py.code-exec") && strncmp(d->msg, "eval ", 5) != 0)
         return 0;
-    struct rnames ns = {0};
-    py_bindings(c, &ns);
-    bool ast_taken = rnames_has(&ns, "ast", 3) && !has_import(c, "ast");
-    bool eval_bound = rnames_has(&ns, "eval", 4);
-    rnames_close(&ns);
-    if (ast_taken || eval_bound)
+    const struct rnames *ns = bound_names(c);
+    bool ast_taken = rnames_has(ns, "ast", 3) && !has_import(c, "ast");
+    bool eval_bound = rnames_has(ns, "eval", 4);
+    if (ns->truncated || ast_taken || eval_bound)
         return 0;
     int n = 0;
     for (size_t i = from; i < to; i++) {

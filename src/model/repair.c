@@ -492,15 +492,13 @@ size_t tok_on_line(const struct rctx *c, int line)
     return SIZE_MAX;
 }
 
-bool tok_is(const struct rctx *c, size_t i, const char *text)
-{
-    return i < c->lx.ntoks && lex_tok_is(&c->lx.toks[i], c->src, text);
-}
-
 bool tok_in(const struct rctx *c, size_t i, const char *const *words)
 {
+    if (i >= c->lx.ntoks)
+        return false;
+    char first = c->src[c->lx.toks[i].start];
     for (size_t k = 0; words[k]; k++)
-        if (tok_is(c, i, words[k]))
+        if (words[k][0] == first && tok_is(c, i, words[k]))
             return true;
     return false;
 }
@@ -666,14 +664,19 @@ char *fix_preview(struct rctx *c, size_t *len)
     return apply(c, c->nedits, len);
 }
 
+static size_t imbalance_of(const struct lex *lx)
+{
+    return lx->nopen + (size_t)lx->unmatched +
+           (lx->eof != LEX_EOF_CLEAN && lx->eof != LEX_EOF_LINE_COMMENT);
+}
+
 size_t repair_imbalance(const struct lang *lang, const char *s, size_t len)
 {
     struct lex lx;
     struct sk_err err;
     if (lex_run(lang, s, len, &lx, &err) < 0)
         return SIZE_MAX;
-    size_t n = lx.nopen + (size_t)lx.unmatched + (lx.eof != LEX_EOF_CLEAN &&
-                                                   lx.eof != LEX_EOF_LINE_COMMENT);
+    size_t n = imbalance_of(&lx);
     lex_close(&lx);
     return n;
 }
@@ -682,17 +685,37 @@ size_t repair_imbalance(const struct lang *lang, const char *s, size_t len)
 /* Names                                                                  */
 /* ====================================================================== */
 
+#define NAME_SLOTS (2 * REPAIR_MAX_NAMES) /* a power of two, at most half full */
+
+static uint32_t name_hash(const char *s, size_t len, size_t from, size_t to)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h ^ (uint32_t)(from * 2654435761u) ^ (uint32_t)(to * 40503u);
+}
+
 void rnames_add(struct rnames *ns, const char *s, size_t len, size_t from, size_t to)
 {
     if (len == 0)
         return;
-    /* The same binding again (a loop variable reused in one scope): once.
-     * Only the latest entries are compared, to keep adding linear. */
-    for (size_t i = ns->n, k = 0; i-- > 0 && k < 32; k++)
-        if (ns->v[i].from == from && ns->v[i].to == to && strlen(ns->v[i].name) == len &&
-            memcmp(ns->v[i].name, s, len) == 0)
+    if (len >= SIG_NAME_MAX) {
+        ns->truncated = true;
+        return;
+    }
+    /* The same binding again (a loop variable reused in one scope): once. */
+    if (!ns->slots)
+        ns->slots = xcalloc(NAME_SLOTS, sizeof(*ns->slots));
+    uint32_t h = name_hash(s, len, from, to) & (NAME_SLOTS - 1);
+    for (;; h = (h + 1) & (NAME_SLOTS - 1)) {
+        uint32_t e = ns->slots[h];
+        if (e == 0)
+            break;
+        const struct rname *r = &ns->v[e - 1];
+        if (r->from == from && r->to == to && strncmp(r->name, s, len) == 0 && r->name[len] == 0)
             return;
-    if (ns->n >= REPAIR_MAX_NAMES || len >= SIG_NAME_MAX) {
+    }
+    if (ns->n >= REPAIR_MAX_NAMES) {
         ns->truncated = true;
         return;
     }
@@ -705,11 +728,13 @@ void rnames_add(struct rnames *ns, const char *s, size_t len, size_t from, size_
     r->name[len] = '\0';
     r->from = from;
     r->to = to;
+    ns->slots[h] = (uint32_t)ns->n;
 }
 
 void rnames_close(struct rnames *ns)
 {
     free(ns->v);
+    free(ns->slots);
     memset(ns, 0, sizeof(*ns));
 }
 
@@ -908,6 +933,7 @@ static void ctx_close(struct rctx *c)
     free(c->py_first);
     free(c->py_newline);
     free(c->py_dedent);
+    rnames_close(&c->bound);
     lex_close(&c->lx);
     free(c->lines);
     for (size_t i = 0; i < c->nedits; i++)
@@ -993,7 +1019,7 @@ int repair_code(const struct lang *lang, const char *code, size_t len, const cha
         goto out;
     }
     /* A last look: no repair may leave more open than it found. */
-    if (repair_imbalance(lang, fixed, n) > repair_imbalance(lang, code, len)) {
+    if (repair_imbalance(lang, fixed, n) > imbalance_of(&c.lx)) {
         free(fixed);
         ret = sk_err_msg(err, ENOENT, "the offline repair was withdrawn: it left brackets, "
                                       "strings or comments open");
