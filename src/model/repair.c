@@ -1028,8 +1028,11 @@ int repair_code(const struct lang *lang, const char *code, size_t len, const cha
     out->code = fixed;
     out->len = n;
     out->fixes = c.fixes;
-    out->explanation = xasprintf("Offline repair (rule-based), %d change%s:\n%s", c.fixes,
-                                 c.fixes == 1 ? "" : "s", sk_buf_str(&c.why));
+    size_t wl = c.why.len;
+    while (wl > 0 && sk_buf_str(&c.why)[wl - 1] == '\n')
+        wl--;
+    out->explanation = xasprintf("Offline repair (rule-based), %d change%s:\n%.*s", c.fixes,
+                                 c.fixes == 1 ? "" : "s", (int)wl, sk_buf_str(&c.why));
     ret = 0;
 out:
     ctx_close(&c);
