@@ -633,8 +633,10 @@ static int edit_cmp(const void *pa, const void *pb)
 static char *apply(const struct rctx *c, size_t n, size_t *out_len)
 {
     struct redit *e = xmalloc((n ? n : 1) * sizeof(*e));
-    memcpy(e, c->edits, n * sizeof(*e));
-    qsort(e, n, sizeof(*e), edit_cmp);
+    if (n > 0) {
+        memcpy(e, c->edits, n * sizeof(*e));
+        qsort(e, n, sizeof(*e), edit_cmp);
+    }
     struct sk_buf b;
     sk_buf_init(&b, c->len + REPAIR_MAX_ADDED_BYTES);
     size_t pos = 0;
