@@ -446,7 +446,9 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
         found = closest_name(ns, all, at, name, fix);
     }
     /* tsc's own suggestion ("Did you mean 'x'?"), when it made one, must agree. */
-    if (!found || (diag_quoted(d, "Did you mean ", hint, sizeof(hint)) && strcmp(hint, fix)))
+    /* A hint that is not a plain name (Python's 'self.length') is not ours to guess at. */
+    bool hinted = diag_quoted(d, "Did you mean ", hint, sizeof(hint)) > 0;
+    if (!found || (hinted && strcmp(hint, fix)) || (!hinted && diag_has(d, "Did you mean")))
         return 0;
     int n = 0;
     for (size_t i = 0; i < c->lx.ntoks; i++)

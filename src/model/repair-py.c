@@ -1007,7 +1007,9 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
     size_t at = error_token(c, d, name);
     int found = at != SIZE_MAX && closest_name(bound_names(c), py_builtins, at, name, fix);
     /* Python's own suggestion, when it made one, must agree. */
-    if (!found || (diag_quoted(d, "Did you mean: ", hint, sizeof(hint)) && strcmp(hint, fix)))
+    /* A hint that is not a plain name (Python's 'self.length') is not ours to guess at. */
+    bool hinted = diag_quoted(d, "Did you mean: ", hint, sizeof(hint)) > 0;
+    if (!found || (hinted && strcmp(hint, fix)) || (!hinted && diag_has(d, "Did you mean")))
         return 0;
     size_t len = strlen(name);
     int n = 0;
