@@ -424,10 +424,25 @@ static int require_module(struct rctx *c, const struct rdiag *d)
     return r;
 }
 
+/* tsc's "Did you mean" hints about `name`, in every diagnostic, all name `fix`. */
+static bool hints_agree(const struct rctx *c, const char *name, const char *fix)
+{
+    for (size_t i = 0; i < c->ndiags; i++) {
+        const struct rdiag *d = &c->diags[i];
+        char other[SIG_NAME_MAX], hint[SIG_NAME_MAX];
+        if (!missing_name(d, other, sizeof(other)) || strcmp(other, name) != 0 ||
+            !diag_has(d, "Did you mean"))
+            continue;
+        if (!diag_quoted(d, "Did you mean ", hint, sizeof(hint)) || strcmp(hint, fix) != 0)
+            return false;
+    }
+    return true;
+}
+
 /* ReferenceError / Cannot find name for a typo of exactly one name in scope. */
 static int misspelt_name(struct rctx *c, const struct rdiag *d)
 {
-    char name[SIG_NAME_MAX], fix[SIG_NAME_MAX], hint[SIG_NAME_MAX];
+    char name[SIG_NAME_MAX], fix[SIG_NAME_MAX];
     if (!missing_name(d, name, sizeof(name)))
         return 0;
     const struct rnames *ns = bound_names(c);
@@ -446,9 +461,7 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
         found = closest_name(ns, all, at, name, fix);
     }
     /* tsc's own suggestion ("Did you mean 'x'?"), when it made one, must agree. */
-    /* A hint that is not a plain name (Python's 'self.length') is not ours to guess at. */
-    bool hinted = diag_quoted(d, "Did you mean ", hint, sizeof(hint)) > 0;
-    if (!found || (hinted && strcmp(hint, fix)) || (!hinted && diag_has(d, "Did you mean")))
+    if (!found || !hints_agree(c, name, fix))
         return 0;
     int n = 0;
     for (size_t i = 0; i < c->lx.ntoks; i++)

@@ -998,18 +998,35 @@ static int import_name(struct rctx *c, const struct rdiag *d)
                       name, module);
 }
 
+/*
+ * Python's own "Did you mean" hints about `name`, in every diagnostic (the
+ * user's Python and the sandbox's may differ), all name `fix`. A hint that
+ * is not a plain name (3.12's 'self.length') is not ours to guess at.
+ */
+static bool hints_agree(const struct rctx *c, const char *name, const char *fix)
+{
+    for (size_t i = 0; i < c->ndiags; i++) {
+        const struct rdiag *d = &c->diags[i];
+        char other[SIG_NAME_MAX], hint[SIG_NAME_MAX];
+        if (!diag_has(d, "NameError") || !diag_quoted(d, "name ", other, sizeof(other)) ||
+            strcmp(other, name) != 0 || !diag_has(d, "Did you mean"))
+            continue;
+        if (!diag_quoted(d, "Did you mean: ", hint, sizeof(hint)) || strcmp(hint, fix) != 0)
+            return false;
+    }
+    return true;
+}
+
 /* NameError for a name that is a typo of exactly one name in scope. */
 static int misspelt_name(struct rctx *c, const struct rdiag *d)
 {
-    char name[SIG_NAME_MAX], fix[SIG_NAME_MAX], hint[SIG_NAME_MAX];
+    char name[SIG_NAME_MAX], fix[SIG_NAME_MAX];
     if (!name_error(c, d, name, sizeof(name)))
         return 0;
     size_t at = error_token(c, d, name);
     int found = at != SIZE_MAX && closest_name(bound_names(c), py_builtins, at, name, fix);
     /* Python's own suggestion, when it made one, must agree. */
-    /* A hint that is not a plain name (Python's 'self.length') is not ours to guess at. */
-    bool hinted = diag_quoted(d, "Did you mean: ", hint, sizeof(hint)) > 0;
-    if (!found || (hinted && strcmp(hint, fix)) || (!hinted && diag_has(d, "Did you mean")))
+    if (!found || !hints_agree(c, name, fix))
         return 0;
     size_t len = strlen(name);
     int n = 0;
