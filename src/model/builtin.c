@@ -7,7 +7,9 @@
  *   COMPLETE  the prefix closed and its empty bodies filled (complete.h),
  *             or -ENOENT when there is nothing to do;
  *   DEBUG, REPAIR
- *             -ENOENT for now: the rule-based repairs belong in repair.c.
+ *             the rule-based repairs of repair.h applied to the code for
+ *             the error or the findings, or -ENOENT when no rule applies
+ *             (or none is sure).
  *
  * The catalogue is read once, at model_builtin_new, from
  * <data_dir>/data/catalog; a broken catalogue stops start-up with a message
@@ -18,6 +20,7 @@
 #include "model/model.h"
 #include "model/catalog.h"
 #include "model/complete.h"
+#include "model/repair.h"
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -32,10 +35,6 @@ struct builtin {
     size_t max_code_bytes;   /* cap on the code of a completion request */
     size_t max_prompt_bytes; /* cap on the prompt of a generate request */
 };
-
-#define NO_REPAIRS_YET                                                                             \
-    "the offline model has no rule-based repairs yet; configure a model endpoint (see "            \
-    "README: model.provider = openai)"
 
 int model_builtin_new(const struct sk_config *cfg, void **state, struct sk_err *err)
 {
@@ -118,6 +117,31 @@ static int complete(struct builtin *b, const struct model_request *req, struct m
     return 0;
 }
 
+/*
+ * DEBUG (the code and its error) and REPAIR (the code and its findings):
+ * the rules that apply, in one answer. The pipeline checks and runs it like
+ * any model's answer.
+ */
+static int repair(struct builtin *b, const struct model_request *req, struct model_reply *reply,
+                  struct sk_err *err)
+{
+    if (!req->code)
+        return sk_err_msg(err, EINVAL, "a repair needs code");
+    size_t len = strlen(req->code);
+    if (len > b->max_code_bytes)
+        return sk_err_msg(err, E2BIG, "code larger than %zu bytes", b->max_code_bytes);
+    const char *error = req->error ? req->error : "";
+    struct repair r;
+    int ret = repair_code(req->lang, req->code, len, error, strlen(error), &r, err);
+    if (ret < 0)
+        return ret;
+    reply->raw = fenced(req->lang, r.code, r.len);
+    reply->explanation = steal_pointer(&r.explanation);
+    reply->code = steal_pointer(&r.code);
+    repair_close(&r);
+    return 0;
+}
+
 static int builtin_call(void *state, const struct model_request *req, struct model_reply *reply,
                         struct sk_err *err)
 {
@@ -135,9 +159,7 @@ static int builtin_call(void *state, const struct model_request *req, struct mod
         break;
     case MODEL_DEBUG:
     case MODEL_REPAIR:
-        /* The rule-based repairs (syntax, imports, misspelt names, and the
-         * security fixes) will live in repair.c, each verified by running it. */
-        ret = sk_err_msg(err, ENOENT, NO_REPAIRS_YET);
+        ret = repair(b, req, reply, err);
         break;
     default:
         ret = sk_err_msg(err, EINVAL, "unknown model task %d", (int)req->task);

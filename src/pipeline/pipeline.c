@@ -494,6 +494,29 @@ static json_t *findings_json(const struct check_section *a, const struct check_s
     return arr;
 }
 
+/*
+ * After a round: the explanation follows the code that is kept. A kept
+ * round's explanation is added to what came before; a dropped round's is
+ * dropped with its code. `prev` is the explanation before the round
+ * (owned; consumed).
+ */
+static void settle_explanation(struct request *r, char *prev, bool kept)
+{
+    if (!kept) {
+        free(r->explanation);
+        r->explanation = prev;
+        return;
+    }
+    if (prev && r->explanation && strcmp(prev, r->explanation) != 0) {
+        char *joined = xasprintf("%s\n\n%s", prev, r->explanation);
+        free(r->explanation);
+        r->explanation = joined;
+    } else if (prev && !r->explanation) {
+        r->explanation = steal_pointer(&prev);
+    }
+    free(prev);
+}
+
 /* Record one repair round in the report and the audit detail. */
 static void record_round(struct request *r, const char *trigger, json_t *findings,
                          const char *verdict, const char *error, const char *code_before,
@@ -534,8 +557,10 @@ static void stage_repair(struct request *r)
         json_t *findings = findings_json(&r->ast, &r->stat);
         cleanup_free char *text = findings_text(&r->ast, &r->stat);
         cleanup_free char *before = xstrdup(r->code);
+        char *prev = r->explanation ? xstrdup(r->explanation) : NULL;
         struct sk_err err;
         if (ask_model(r, MODEL_REPAIR, before, text, "repair", false, &err) < 0) {
+            free(prev);
             record_round(r, trigger, findings, NULL, err.msg, before, NULL, false);
             return;
         }
@@ -547,6 +572,7 @@ static void stage_repair(struct request *r)
                       (v == r->verdict && ast.nfindings + stat.nfindings <
                                               r->ast.nfindings + r->stat.nfindings);
         record_round(r, trigger, findings, verdict_name(v), NULL, before, r->code, better);
+        settle_explanation(r, prev, better);
         if (!better) {
             free(r->code);
             r->code = xstrdup(before);
@@ -658,8 +684,10 @@ static void stage_exec(struct request *r, bool retry)
 
     cleanup_free char *error = run_errors(r->execution);
     cleanup_free char *before = xstrdup(r->code);
+    char *prev = r->explanation ? xstrdup(r->explanation) : NULL;
     struct sk_err err;
     if (ask_model(r, MODEL_DEBUG, before, error, "repair", false, &err) < 0) {
+        free(prev);
         record_round(r, "runtime_error", json_array(), NULL, err.msg, before, NULL, false);
         return;
     }
@@ -672,6 +700,7 @@ static void stage_exec(struct request *r, bool retry)
                                                          : run_code(r, r->code, "exec", &rerun_clean);
     record_round(r, "runtime_error", findings_json(&ast, &stat), verdict_name(v), NULL, before,
                  r->code, rerun_clean);
+    settle_explanation(r, prev, rerun_clean);
     if (!rerun_clean) {
         free(r->code);
         r->code = xstrdup(before);
@@ -742,9 +771,12 @@ static char *stage_reproduce(struct request *r)
     bool clean = false;
     /* A program with a syntax error never starts, so syntax findings alone do
      * not stop the reproduction; anything else that blocks does. */
-    bool only_syntax = ast.status == CHECK_OK && stat.nfindings == 0;
+    bool only_syntax = ast.status == CHECK_OK;
     for (size_t i = 0; i < ast.nfindings; i++)
         only_syntax &= !strcmp(ast.findings[i].category, "syntax");
+    /* The analysers report the same syntax error (bandit, ESLint, tsc, solc). */
+    for (size_t i = 0; i < stat.nfindings; i++)
+        only_syntax &= !strcmp(stat.findings[i].category, "syntax");
     if (v == VERDICT_BLOCK && !only_syntax) {
         char why[320];
         snprintf(why, sizeof(why), "the submitted code is blocked, so it was not run: %s",
@@ -758,7 +790,10 @@ static char *stage_reproduce(struct request *r)
     check_section_close(&stat);
     const char *errors = json_string_value(json_object_get(r->reproduced, "errors"));
     const char *status = json_string_value(json_object_get(r->reproduced, "status"));
-    bool ran = strcmp(status, "not_run") != 0;
+    const char *compiled = json_string_value(json_object_get(r->reproduced, "compilation_status"));
+    /* A compiler's errors (tsc/esbuild, solc) are a reproduction too: the
+     * program never ran because it did not compile. */
+    bool ran = strcmp(status, "not_run") != 0 || (compiled && !strcmp(compiled, "failed"));
     /* Does the sandbox's error match what the user reported? Compare the
      * last non-empty line of the user's text (the exception line). */
     char last[256] = "";

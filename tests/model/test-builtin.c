@@ -150,16 +150,53 @@ static void test_no_answer(void *b)
     free(rep);
 }
 
+/* A DEBUG or REPAIR call: the code and its error (or findings). */
+static int call_fix(void *state, enum model_task task, const char *lang, const char *code,
+                    const char *error, struct model_reply *reply, struct sk_err *err)
+{
+    struct model_request req = {
+        .task = task, .lang = L(lang), .code = code, .error = error, .request_id = "test"};
+    sk_err_clear(err);
+    return model_builtin_provider.call(state, &req, reply, err);
+}
+
 static void test_other_tasks(void *b)
 {
     struct model_reply r;
     struct sk_err err;
-    int ret = call(b, MODEL_DEBUG, "python", NULL, "print(x", &r, &err);
-    ok(ret == -ENOENT && strstr(err.msg, "no rule-based repairs yet") &&
+    /* The rule-based repairs (their rules are tested in test-repair.c). */
+    int ret = call_fix(b, MODEL_DEBUG, "python", "def f(x)\n    return x\n",
+                       "  File \"main.py\", line 1\n    def f(x)\n            ^\n"
+                       "SyntaxError: expected ':'\n", &r, &err);
+    ok(ret == 0 && !strcmp(r.code, "def f(x):\n    return x\n") &&
+           strstr(r.explanation, "line 1 (py-missing-colon)") &&
+           !strncmp(r.raw, "```python\n", 10) && !strcmp(r.model, "builtin"),
+       "debug: a rule's fix, with the explanation naming rule and line, fenced in raw");
+    if (ret == 0) {
+        free(r.code);
+        free(r.explanation);
+        free(r.raw);
+    }
+    ret = call_fix(b, MODEL_REPAIR, "solidity",
+                   "contract A {\n    function f(address a) public view returns (bool) {\n"
+                   "        return tx.origin == a;\n    }\n}\n",
+                   "line 3: sol.tx-origin (solidity_tx_origin, high): tx.origin\n", &r, &err);
+    ok(ret == 0 && strstr(r.code, "return msg.sender == a;") && strstr(r.explanation, "sol-msg-sender"),
+       "repair: the findings' fix");
+    if (ret == 0) {
+        free(r.code);
+        free(r.explanation);
+        free(r.raw);
+    }
+    ret = call_fix(b, MODEL_DEBUG, "python", NULL, "NameError: name 'x' is not defined", &r, &err);
+    ok(ret == -EINVAL, "debug without code is refused");
+    ret = call_fix(b, MODEL_DEBUG, "python", "print(x)\n", "it does not work", &r, &err);
+    ok(ret == -ENOENT && strstr(err.msg, "no rule-based repair") &&
            strstr(err.msg, "model.provider = openai"),
-       "debug: -ENOENT with a clear message (%s)", err.msg);
-    ret = call(b, MODEL_REPAIR, "solidity", NULL, "contract A {}", &r, &err);
-    is_int(ret, -ENOENT, "repair: -ENOENT for now");
+       "debug with nothing a rule can use: -ENOENT with a clear message (%s)", err.msg);
+    ret = call_fix(b, MODEL_REPAIR, "solidity", "contract A {}", "line 1: x (other, low): y\n", &r,
+                   &err);
+    is_int(ret, -ENOENT, "repair of a finding no rule knows: -ENOENT");
     ok(!r.code && !r.explanation && !r.raw, "a failed call leaves the reply empty");
 
     ret = call(b, MODEL_GENERATE, "python", NULL, NULL, &r, &err);

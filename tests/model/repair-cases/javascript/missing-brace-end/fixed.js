@@ -1,0 +1,7 @@
+function range(n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    out.push(i);
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+function range(n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    out.push(i);
+  }
+  return out;

@@ -1,0 +1,5 @@
+function greet(person) {
+  return "Hello, " + persn.name;
+}
+
+console.log(greet({ name: "Ada" }));

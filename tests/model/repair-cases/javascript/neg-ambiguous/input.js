@@ -1,0 +1,3 @@
+const best = 1;
+const rest = 2;
+console.log(lest);

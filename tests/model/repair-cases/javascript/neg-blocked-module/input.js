@@ -1,0 +1,1 @@
+console.log(fs.readFileSync("/etc/hostname", "utf8"));

@@ -1,0 +1,3 @@
+console.log([1, 2].map((x) => {
+  return x * 2;
+});

@@ -1,0 +1,2 @@
+const file = path.join("reports", "2024", "summary.txt");
+console.log(path.basename(file));

@@ -1,0 +1,5 @@
+const output = document.getElementById("output");
+
+function show(name) {
+  output.innerHTML = "Hello, " + name;
+}

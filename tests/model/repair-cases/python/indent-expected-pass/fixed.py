@@ -1,0 +1,8 @@
+def todo():
+    pass
+
+def done():
+    return "done"
+
+
+print(done())

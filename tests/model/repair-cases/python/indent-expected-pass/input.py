@@ -1,0 +1,7 @@
+def todo():
+
+def done():
+    return "done"
+
+
+print(done())

@@ -1,0 +1,3 @@
+width = 4
+    height = 5
+print(width * height)

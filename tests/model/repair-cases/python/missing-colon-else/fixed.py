@@ -1,0 +1,5 @@
+x = 3
+if x > 2:
+    print("big")
+else:
+    print("small")

@@ -1,0 +1,4 @@
+from collections import deque
+
+queue = deque([1, 2, 2, 3])
+print(Counter(queue).most_common(1))

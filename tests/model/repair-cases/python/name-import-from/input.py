@@ -1,0 +1,1 @@
+print(sqrt(16) + floor(2.5))

@@ -1,0 +1,2 @@
+radius = 2.0
+print(round(math.pi * radius ** 2, 3))

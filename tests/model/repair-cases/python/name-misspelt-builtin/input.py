@@ -1,0 +1,2 @@
+values = [4, 2, 9]
+prnt(sorted(values))

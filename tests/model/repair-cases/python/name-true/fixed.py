@@ -1,0 +1,2 @@
+done = True
+print(done)

@@ -1,0 +1,2 @@
+done = true
+print(done)

@@ -1,0 +1,2 @@
+f = lambda x x
+print(f(1))

@@ -1,0 +1,2 @@
+def run(src):
+    return eval(src, {"x": 1})

@@ -1,0 +1,3 @@
+count = 1
+cont = 2
+print(conut)

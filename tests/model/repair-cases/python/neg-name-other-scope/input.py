@@ -1,0 +1,10 @@
+def setup():
+    config = {"debug": True}
+    return config
+
+
+def run():
+    return config["debug"]
+
+
+print(run())

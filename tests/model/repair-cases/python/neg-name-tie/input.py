@@ -1,0 +1,3 @@
+vale = 1
+value = 2
+print(valu)

@@ -1,0 +1,3 @@
+import subprocess
+
+subprocess.run("ps aux | grep python", shell=True)

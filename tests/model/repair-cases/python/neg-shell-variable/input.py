@@ -1,0 +1,5 @@
+import subprocess
+
+
+def run(cmd):
+    subprocess.run(cmd, shell=True)

@@ -1,0 +1,2 @@
+text = """first line
+print(text)

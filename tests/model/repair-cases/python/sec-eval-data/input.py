@@ -1,0 +1,6 @@
+"""Read numbers."""
+import sys
+
+
+def parse(line):
+    return eval(line.strip())

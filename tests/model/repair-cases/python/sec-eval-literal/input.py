@@ -1,0 +1,2 @@
+settings = eval("{'depth': 3, 'names': ['a', 'b']}")
+print(settings["depth"])

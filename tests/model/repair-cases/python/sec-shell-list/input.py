@@ -1,0 +1,3 @@
+import subprocess
+
+subprocess.call(["echo", "hi"], shell=True)

@@ -1,0 +1,3 @@
+import subprocess
+
+out = subprocess.check_output("ls -l /tmp", shell=True)

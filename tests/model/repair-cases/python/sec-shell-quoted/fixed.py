@@ -1,0 +1,3 @@
+import subprocess
+
+subprocess.run(["grep", "-c", "two words", "notes.txt"], check=True)

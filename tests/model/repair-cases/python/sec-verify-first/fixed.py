@@ -1,0 +1,3 @@
+import requests
+
+resp = requests.get(url="https://example.org")

@@ -1,0 +1,3 @@
+import requests
+
+resp = requests.get(verify=False, url="https://example.org")

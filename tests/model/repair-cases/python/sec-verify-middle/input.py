@@ -1,0 +1,8 @@
+import requests
+
+resp = requests.post(
+    "https://example.org/api",
+    json={"a": 1},
+    verify=False,
+    timeout=10,
+)

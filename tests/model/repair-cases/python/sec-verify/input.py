@@ -1,0 +1,3 @@
+import requests
+
+resp = requests.get("https://example.org", verify=False)

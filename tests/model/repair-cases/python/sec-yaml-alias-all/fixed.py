@@ -1,0 +1,3 @@
+import yaml as y
+
+docs = list(y.safe_load_all("a: 1\n---\nb: 2"))

@@ -1,0 +1,5 @@
+import yaml
+
+
+def read(text):
+    return yaml.load(text, Loader=yaml.FullLoader)

@@ -1,0 +1,3 @@
+primes = [2, 3, 5,
+          7, 11]
+print(sum(primes))

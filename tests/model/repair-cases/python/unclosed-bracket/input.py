@@ -1,0 +1,3 @@
+print("starting"
+count = 3
+print(count)

@@ -1,0 +1,3 @@
+contract Empty {
+    uint256 public constant VERSION = 1;
+}

@@ -1,0 +1,2 @@
+const parts: string[] = ["a", "b"];
+console.log(path.join(...parts));

@@ -1,0 +1,3 @@
+const count = 1;
+const cont = 2;
+console.log(conut);
