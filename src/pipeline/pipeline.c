@@ -786,6 +786,12 @@ static char *stage_reproduce(struct request *r)
         r->reproduced = run_code(r, r->in->code, "reproduce", &clean);
     }
     json_object_set_new(r->reproduced, "verdict", json_string(verdict_name(v)));
+    /* The original code's security findings go to the model with the error,
+     * so that a fix can remove them too (and a model can repair code it
+     * could not see fail). */
+    cleanup_free char *findings = ast.nfindings + stat.nfindings ? findings_text(&ast, &stat)
+                                                                 : NULL;
+    json_object_set_new(r->reproduced, "findings", findings_json(&ast, &stat));
     check_section_close(&ast);
     check_section_close(&stat);
     const char *errors = json_string_value(json_object_get(r->reproduced, "errors"));
@@ -804,9 +810,15 @@ static char *stage_reproduce(struct request *r)
     snprintf(last, sizeof(last), "%.*s", (int)strcspn(line, "\r\n"), line);
     json_object_set_new(r->reproduced, "matches_reported",
                         json_boolean(ran && *last && errors && strstr(errors, last)));
-    if (!ran || clean)
-        return xasprintf("%s", r->user_text);
-    return xasprintf("%s\n\nReproduced in the sandbox:\n%s", r->user_text, errors ? errors : "");
+    json_object_set_new(r->reproduced, "failed", json_boolean(ran && !clean));
+    struct sk_buf b;
+    sk_buf_init(&b, 4u << 20);
+    sk_buf_puts(&b, r->user_text);
+    if (ran && !clean)
+        sk_buf_printf(&b, "\n\nReproduced in the sandbox:\n%s", errors ? errors : "");
+    if (findings)
+        sk_buf_printf(&b, "\n\nSecurity findings in this code:\n%s", findings);
+    return sk_buf_steal(&b);
 }
 
 /* ------------------------------------------------------------- response */
@@ -859,10 +871,17 @@ static json_t *response(struct request *r)
         json_object_set(o, "execution_results", r->execution);
     if (r->reproduced) {
         json_object_set(o, "reproduced", r->reproduced);
+        /* Whether the fix removed the error: only said when the sandbox saw
+         * the error first (null when the original code could not be run). */
         const char *st = json_string_value(json_object_get(r->execution, "status"));
-        const char *rst = json_string_value(json_object_get(r->reproduced, "status"));
+        const char *cs = json_string_value(json_object_get(r->execution, "compilation_status"));
+        bool failed = json_is_true(json_object_get(r->reproduced, "failed"));
+        bool seen = failed || !strcmp(json_string_value(json_object_get(r->reproduced, "status")),
+                                      "ok");
         json_object_set_new(o, "error_fixed",
-                            json_boolean(st && !strcmp(st, "ok") && rst && strcmp(rst, "ok")));
+                            seen ? json_boolean(failed && st && !strcmp(st, "ok") &&
+                                                (!cs || strcmp(cs, "failed")))
+                                 : json_null());
     }
     json_object_set_new(o, "model", json_string(r->model_name));
     json_object_set(o, "timings", r->timings);

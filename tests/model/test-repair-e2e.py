@@ -182,7 +182,11 @@ def check(lang, name, d, meta, rc, body, err, how=""):
         ok(rc in (0, 1), "%s: the fix is not blocked" % tag, body["security_report"].get("reason"))
         ok(ex.get("status") == "ok", "%s: the fix runs cleanly" % tag,
            "%s\n%s" % (ex.get("status"), ex.get("errors", "")))
-        ok(body.get("error_fixed") is True, "%s: error_fixed" % tag)
+        if rep.get("status") == "not_run" and rep.get("compilation_status") != "failed":
+            # The original was blocked, so never run: nothing to compare with.
+            ok(body.get("error_fixed") is None, "%s: error_fixed is null (not reproduced)" % tag)
+        else:
+            ok(body.get("error_fixed") is True, "%s: error_fixed" % tag)
         ok(rep.get("status") != "ok", "%s: the original did not run cleanly (%s)" % (
             tag, rep.get("status")))
     elif kind == "checks":
@@ -198,20 +202,35 @@ def check(lang, name, d, meta, rc, body, err, how=""):
             ok(meta["seen"] not in (ex.get("errors") or ""),
                "%s: the fix's run no longer has it" % tag, ex.get("errors"))
     final = findings(body)
-    for rule in meta.get("gone", "").split():
-        seen = any(rule in [f["rule"] for f in r.get("findings", [])] for r in rounds)
-        ok(seen and rule not in final,
-           "%s: %s was found and is gone from the final report" % (tag, rule),
-           "found in a round: %s; final: %s" % (seen, final))
+    original = [f["rule"] for f in rep.get("findings", [])]
+    # The original's findings go to the model with the error, so the debug
+    # answer itself may already remove them; otherwise a repair round does.
+    fixed_at_once = bool(meta.get("gone")) and all(
+        g in original and g not in final for g in meta["gone"].split())
+    gone = meta.get("gone", "").split()
+    seen_any = False
+    for rule in gone:
+        seen = rule in original or any(
+            rule in [f["rule"] for f in r.get("findings", [])] for r in rounds)
+        seen_any |= seen
+        ok(rule not in final, "%s: %s is not in the final report" % (tag, rule),
+           "found in the original or a round: %s; final: %s" % (seen, final))
+    if gone:
+        # A tool that cannot parse the original (a syntax error beside the
+        # finding) never reports it; one of the rules must have been seen.
+        ok(seen_any, "%s: the findings to remove were seen before the fix" % tag,
+           "original: %s" % original)
     if meta.get("repairs"):
         kept = [r for r in rounds if r.get("kept")]
-        ok(len(kept) >= int(meta["repairs"]),
-           "%s: security_report.repairs shows %s kept round(s)" % (tag, meta["repairs"]),
+        ok(len(kept) >= int(meta["repairs"]) or fixed_at_once,
+           "%s: fixed by the answer or %s kept repair round(s)" % (tag, meta["repairs"]),
            json.dumps(rounds)[:600])
     if meta.get("contains"):
         ok(meta["contains"] in code, "%s: the fix has %s" % (tag, meta["contains"]), code)
     fixed = os.path.join(d, "fixed" + EXT[lang])
-    if not rounds and os.path.exists(fixed):
+    # The exact expected text holds for the debug rules alone: where the
+    # original also had security findings, the answer fixes those as well.
+    if not rounds and not gone and os.path.exists(fixed):
         with open(fixed) as f:
             ok(code == f.read(), "%s: the answer is the rule's exact change" % tag, code)
 
