@@ -36,7 +36,8 @@ struct model_request {
     const char *prompt;      /* GENERATE: the sanitised prompt; not owned */
     const char *code;        /* COMPLETE/DEBUG/REPAIR: the code; not owned */
     const char *error;       /* DEBUG: the error(s) to fix; REPAIR: the findings, one per
-                                line as "line N: rule: message"; not owned */
+                                line as "line N: RULE (category, severity): message";
+                                not owned */
     const char *system;      /* chat providers: the system message (built by the guard's
                                 fence, with its canary); not owned */
     const char *user;        /* chat providers: the fenced user message; not owned */
