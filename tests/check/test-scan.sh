@@ -149,8 +149,9 @@ printf 'import pickle\npickle.loads(data)\n' | "$skitty" scan --lang python - > 
 ok $([ $? = 2 ] && echo 0 || echo 1) "stdin: pickle.loads blocks (exit 2)"
 
 # Usage errors and inputs that cannot be scanned.
-"$skitty" scan "$work/probe.py" > /dev/null 2>&1
-ok $([ $? = 64 ] && echo 0 || echo 1) "no --lang: exit 64"
+cp "$work/probe.py" "$work/probe.txt"
+"$skitty" scan "$work/probe.txt" > /dev/null 2>&1
+ok $([ $? = 64 ] && echo 0 || echo 1) "no --lang and no known extension: exit 64"
 "$skitty" scan --lang cobol "$work/probe.py" > /dev/null 2>&1
 ok $([ $? = 64 ] && echo 0 || echo 1) "unknown language: exit 64"
 "$skitty" scan --lang python --format xml "$work/probe.py" > /dev/null 2>&1
