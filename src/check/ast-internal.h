@@ -215,6 +215,7 @@ struct decl {
     int how;             /* DECL_LOCAL, DECL_GLOBAL, DECL_NONLOCAL */
     const char *name;    /* arena */
     size_t len;
+    struct decl *next;   /* hash chain; arena */
 };
 
 struct run {
@@ -247,8 +248,7 @@ struct run {
     uint32_t scope;                 /* the scope names are looked up from */
     struct scope *scopes;           /* scopes[0] is the module; owned */
     uint32_t nscopes, capscopes;
-    struct decl *decls;             /* declarations per scope; owned */
-    size_t ndecls, capdecls;
+    struct decl **decl_tab;         /* declarations by scope and name; arena */
     struct bcache **bcache;         /* bound_names() results by key; arena */
     const char *resolving[AST_RESOLVE_DEPTH]; /* names being resolved (cycle guard) */
     size_t resolving_len[AST_RESOLVE_DEPTH];

@@ -12,6 +12,8 @@
  *       total, parse, names and query milliseconds (wall clock), then the
  *       check's CPU time (steadier than the wall clock on a busy machine)
  *
+ * --timeout MS sets the check's deadline (default 2000 ms).
+ *
  * Exit status: 0, or 2 on bad arguments or a policy that does not load.
  */
 #include "config.h"
@@ -138,6 +140,7 @@ int main(int argc, char **argv)
     const char *dir = SKITTY_DATA_DIR "/policy", *allow = NULL, *lname = NULL, *file = NULL;
     bool lines = false;
     int repeat = 0;
+    unsigned timeout = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
             dir = argv[++i];
@@ -147,6 +150,8 @@ int main(int argc, char **argv)
             lname = argv[++i];
         else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
             repeat = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
+            timeout = (unsigned)atoi(argv[++i]);
         else if (strcmp(argv[i], "--jsonl") == 0)
             lines = true;
         else if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
@@ -160,6 +165,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ast-bench: %s\n", err.msg);
         return 2;
     }
+    ast_policy_set_limits(p, 0, timeout);
     int rc;
     if (lines) {
         rc = jsonl(p);
