@@ -414,7 +414,8 @@ void names_resolve(struct run *r, TSNode n, struct cands *out);
 
 /* The check named `name`, or CHECK_NONE; `families` gets where it runs. */
 enum rule_check check_by_name(const char *name, unsigned *families);
-void check_run(struct run *r, int rule, enum rule_check check);
+/* Run the structural checks of every rule that has one (and is not allowed away). */
+void checks_run(struct run *r);
 
 /* ---------------------------------------------------------------------- */
 /* ast-load.c                                                             */

@@ -704,9 +704,8 @@ void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
             phases->names = t2 - t1;
             phases->query = t3 - t2;
         }
-        for (size_t i = 0; i < lp->nrules && !r.timed_out; i++)
-            if (lp->rules[i].check != CHECK_NONE && r.rule_on[i])
-                check_run(&r, (int)i, lp->rules[i].check);
+        if (!r.timed_out)
+            checks_run(&r);
     }
     hits_to_section(&r, out);
     double ms = sk_now_ms() - t0;
