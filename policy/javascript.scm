@@ -114,7 +114,7 @@
 ;; @names childProcess.execSync ChildProcess.exec ChildProcess.execSync
 ((call_expression
    function: (_) @f
-   arguments: (arguments (object (pair key: (property_identifier) @k value: (true))))) @hit
+   arguments: (arguments (object (pair key: (property_identifier) @k value: [(true) (string)])))) @hit
   (#eq? @k "shell")
   (#resolves-to? @f "child_process" "execa" "cross-spawn"))
 
