@@ -13,8 +13,8 @@
  *   ast-ecma.c      the same for JavaScript and TypeScript (require,
  *                   import, destructuring, globalThis[...], folding)
  *   ast-checks.c    structural checks written in C that queries cannot
- *                   express (Solidity reentrancy and unused call results,
- *                   Trojan Source characters)
+ *                   express (Solidity reentrancy, unused call results and
+ *                   constructor names; Trojan Source characters)
  *
  * A rule is data: an id, a category, a severity, a CWE and a message, and
  * one or more of three ways to find it: tree-sitter query patterns, a list
