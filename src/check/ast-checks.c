@@ -129,8 +129,8 @@ static bool type_is(TSNode n, const char *type)
 static TSNode sol_unwrap(TSNode n)
 {
     for (int guard = 0; guard < 256; guard++) {
-        if (!(type_is(n, "expression") || type_is(n, "parenthesized_expression"))
-            || ts_node_named_child_count(n) == 0)
+        if (!(type_is(n, "expression") || type_is(n, "parenthesized_expression")) ||
+            ts_node_named_child_count(n) == 0)
             return n;
         n = ts_node_named_child(n, 0);
     }
@@ -152,8 +152,8 @@ static bool text_is(const struct run *r, TSNode n, const char *s)
  */
 static const char *low_level_call(const struct run *r, TSNode call)
 {
-    static const char *const names[] = {"call", "send", "transfer", "delegatecall", "callcode",
-                                        "staticcall"};
+    static const char *const names[] = {"call",         "send",     "transfer",
+                                        "delegatecall", "callcode", "staticcall"};
     TSNode fn = sol_unwrap(ts_node_child_by_field_id(call, r->lp->f.function));
     for (int guard = 0; guard < 16 && !ts_node_is_null(fn); guard++) {
         if (type_is(fn, "struct_expression")) {
@@ -282,8 +282,8 @@ static TSNode state_write(const struct run *r, TSNode n, const struct names *var
 {
     TSNode target = {0};
     const char *t = ts_node_type(n);
-    if (strcmp(t, "assignment_expression") == 0
-        || strcmp(t, "augmented_assignment_expression") == 0) {
+    if (strcmp(t, "assignment_expression") == 0 ||
+        strcmp(t, "augmented_assignment_expression") == 0) {
         target = ts_node_child_by_field_id(n, r->lp->f.left);
     } else if (strcmp(t, "update_expression") == 0) {
         target = ts_node_child_by_field_id(n, r->lp->f.argument);
@@ -337,19 +337,19 @@ static bool guarded(const struct run *r, TSNode fn)
 
 /* What one pass over a function body collects. */
 struct fn_facts {
-    TSNode calls[64];         /* low-level calls, in source order (the first 64) */
+    TSNode calls[64]; /* low-level calls, in source order (the first 64) */
     size_t ncalls;
     struct {
-        uint32_t byte;        /* where the write starts */
-        TSNode target;        /* the state variable written */
-    } writes[128];            /* the first 128 state writes after the first call */
+        uint32_t byte; /* where the write starts */
+        TSNode target; /* the state variable written */
+    } writes[128];     /* the first 128 state writes after the first call */
     size_t nwrites;
     struct {
-        TSNode call;          /* the low-level call */
-        const char *name;     /* the flag it is stored in; points into the code */
+        TSNode call;      /* the low-level call */
+        const char *name; /* the flag it is stored in; points into the code */
         size_t len;
-        uint32_t end;         /* end of its declaration */
-        bool read;            /* read later in the function */
+        uint32_t end; /* end of its declaration */
+        bool read;    /* read later in the function */
     } flags[32];
     size_t nflags;
 };
@@ -368,9 +368,9 @@ static bool storage_alias(struct run *r, TSNode stmt, const struct names *vars, 
     size_t rl, dl;
     const char *rs = node_text(r, root, &rl);
     const char *ds = node_text(r, decl, &dl);
-    if (!names_has(vars, rs, rl)
-        || !((dl > 4 && memcmp(ds, "var", 3) == 0 && isspace((unsigned char)ds[3]))
-             || memmem(ds, dl, " storage ", 9)))
+    if (!names_has(vars, rs, rl) ||
+        !((dl > 4 && memcmp(ds, "var", 3) == 0 && isspace((unsigned char)ds[3])) ||
+          memmem(ds, dl, " storage ", 9)))
         return false;
     *name = ts_node_child_by_field_id(decl, r->lp->f.name);
     return !ts_node_is_null(*name);
@@ -406,8 +406,8 @@ static void function_facts(struct run *r, TSNode body, struct names *vars, struc
             size_t len;
             const char *s = node_text(r, n, &len);
             for (size_t i = 0; i < f->nflags; i++)
-                if (!f->flags[i].read && ts_node_start_byte(n) >= f->flags[i].end
-                    && len == f->flags[i].len && memcmp(s, f->flags[i].name, len) == 0)
+                if (!f->flags[i].read && ts_node_start_byte(n) >= f->flags[i].end &&
+                    len == f->flags[i].len && memcmp(s, f->flags[i].name, len) == 0)
                     f->flags[i].read = true;
             continue;
         }
@@ -427,8 +427,8 @@ static void function_facts(struct run *r, TSNode body, struct names *vars, struc
         }
         if (strcmp(t, "call_expression") == 0 && low_level_call(r, n) && f->ncalls < 64)
             f->calls[f->ncalls++] = n;
-        if (f->ncalls > 0 && f->nwrites < 128
-            && ts_node_start_byte(n) >= ts_node_end_byte(f->calls[0])) {
+        if (f->ncalls > 0 && f->nwrites < 128 &&
+            ts_node_start_byte(n) >= ts_node_end_byte(f->calls[0])) {
             TSNode w = state_write(r, n, vars);
             if (!ts_node_is_null(w)) {
                 f->writes[f->nwrites].byte = ts_node_start_byte(n);
@@ -457,8 +457,8 @@ static void solidity_functions(struct run *r, int reentrancy, int unused)
     bool skip = false;
     while (iter_next(r, &it, skip, &n)) {
         skip = false;
-        if (!type_is(n, "contract_declaration") && !type_is(n, "library_declaration")
-            && !type_is(n, "interface_declaration"))
+        if (!type_is(n, "contract_declaration") && !type_is(n, "library_declaration") &&
+            !type_is(n, "interface_declaration"))
             continue;
         skip = true;
         TSNode body = ts_node_child_by_field_id(n, r->lp->f.body);
@@ -467,8 +467,9 @@ static void solidity_functions(struct run *r, int reentrancy, int unused)
         state_vars(r, body, state);
         for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
             TSNode fn = ts_node_named_child(body, i);
-            if (!type_is(fn, "function_definition") && !type_is(fn, "fallback_receive_definition")
-                && !type_is(fn, "constructor_definition") && !type_is(fn, "modifier_definition"))
+            if (!type_is(fn, "function_definition") &&
+                !type_is(fn, "fallback_receive_definition") &&
+                !type_is(fn, "constructor_definition") && !type_is(fn, "modifier_definition"))
                 continue;
             TSNode fb = ts_node_child_by_field_id(fn, r->lp->f.body);
             if (ts_node_is_null(fb))

@@ -116,8 +116,8 @@ static bool pat_match(const struct name_pat *p, const char *name, size_t len)
 {
     switch (p->form) {
     case NAME_EXACT:
-        return len >= p->len && memcmp(name, p->text, p->len) == 0
-               && (len == p->len || name[p->len] == '.');
+        return len >= p->len && memcmp(name, p->text, p->len) == 0 &&
+               (len == p->len || name[p->len] == '.');
     case NAME_PREFIX:
         return len >= p->len && memcmp(name, p->text, p->len) == 0;
     default:
@@ -145,9 +145,9 @@ bool names_match(const struct name_pat *pats, size_t npats, const char *name)
 /* The name index                                                         */
 
 struct nent {
-    const char *text;  /* not owned: the rule's pattern */
+    const char *text; /* not owned: the rule's pattern */
     size_t len;
-    uint8_t form;      /* NAME_EXACT or NAME_SUFFIX */
+    uint8_t form; /* NAME_EXACT or NAME_SUFFIX */
     int rule;
     struct nent *next;
 };
@@ -305,8 +305,7 @@ void scope_enter(struct run *r, uint32_t start, uint32_t end)
         r->capscopes *= 2;
         r->scopes = xrealloc(r->scopes, r->capscopes * sizeof(*r->scopes));
     }
-    r->scopes[r->nscopes] =
-        (struct scope){r->scope, r->scopes[r->scope].depth + 1, start, end};
+    r->scopes[r->nscopes] = (struct scope){r->scope, r->scopes[r->scope].depth + 1, start, end};
     r->scope = r->nscopes++;
 }
 
@@ -487,8 +486,8 @@ const struct binding *bind_next(const struct run *r, const char *key, size_t kle
         return NULL;
     const struct binding *b = it ? it->next : r->btab[hash(key, klen) & (r->btab_size - 1)];
     for (; b; b = b->next)
-        if (b->klen == klen && memcmp(b->key, key, klen) == 0
-            && (!r->scopes || encloses(r, b->scope, r->scope)))
+        if (b->klen == klen && memcmp(b->key, key, klen) == 0 &&
+            (!r->scopes || encloses(r, b->scope, r->scope)))
             return b;
     return NULL;
 }
@@ -541,7 +540,7 @@ void resolving_pop(struct run *r)
 struct bcache {
     const char *key; /* arena */
     size_t klen;
-    uint32_t scope;  /* the scope it was looked up from */
+    uint32_t scope; /* the scope it was looked up from */
     int n;
     const char **names; /* arena */
     struct bcache *next;

@@ -113,8 +113,7 @@ static int jsonl(struct ast_policy *p)
             struct check_section s;
             check_section_init(&s);
             double t0 = sk_now_ms();
-            ast_policy_check(p, lang, json_string_value(code), json_string_length(code), NULL,
-                             &s);
+            ast_policy_check(p, lang, json_string_value(code), json_string_length(code), NULL, &s);
             double ms = sk_now_ms() - t0;
             json_t *sec = section_json(&s);
             json_object_set(out, "status", json_object_get(sec, "status"));
