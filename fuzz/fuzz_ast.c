@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     for (size_t i = 0; i < s.nfindings; i++) {
         const struct finding *f = &s.findings[i];
-        if (!f->tool || !f->rule || !f->category || !f->message || f->line < 0 || f->column < 0
-            || (unsigned)f->severity > SEV_CRITICAL)
+        if (!f->tool || !f->rule || !f->category || !f->message || f->line < 0 || f->column < 0 ||
+            (unsigned)f->severity > SEV_CRITICAL)
             abort();
     }
     json_t *j = check_section_to_json(&s);

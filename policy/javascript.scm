@@ -41,6 +41,14 @@
             (parenthesized_expression [(arrow_function) (function_expression) (generator_function)])]
    index: (string (string_fragment) @p)) @hit
   (#eq? @p "constructor"))
+((call_expression
+   function: (member_expression property: (property_identifier) @p)
+   arguments: (arguments . [(string) (template_string) (binary_expression)])) @hit
+  (#eq? @p "constructor"))
+((call_expression
+   function: (subscript_expression index: (string (string_fragment) @p))
+   arguments: (arguments . [(string) (template_string) (binary_expression)])) @hit
+  (#eq? @p "constructor"))
 
 ;; @rule js.implied-eval
 ;; @category code_injection
@@ -106,7 +114,7 @@
 ;; @names childProcess.execSync ChildProcess.exec ChildProcess.execSync
 ((call_expression
    function: (_) @f
-   arguments: (arguments (object (pair key: (property_identifier) @k value: (true))))) @hit
+   arguments: (arguments (object (pair key: (property_identifier) @k value: [(true) (string)])))) @hit
   (#eq? @k "shell")
   (#resolves-to? @f "child_process" "execa" "cross-spawn"))
 

@@ -129,8 +129,8 @@ static bool type_is(TSNode n, const char *type)
 static TSNode sol_unwrap(TSNode n)
 {
     for (int guard = 0; guard < 256; guard++) {
-        if (!(type_is(n, "expression") || type_is(n, "parenthesized_expression"))
-            || ts_node_named_child_count(n) == 0)
+        if (!(type_is(n, "expression") || type_is(n, "parenthesized_expression")) ||
+            ts_node_named_child_count(n) == 0)
             return n;
         n = ts_node_named_child(n, 0);
     }
@@ -152,8 +152,8 @@ static bool text_is(const struct run *r, TSNode n, const char *s)
  */
 static const char *low_level_call(const struct run *r, TSNode call)
 {
-    static const char *const names[] = {"call", "send", "transfer", "delegatecall", "callcode",
-                                        "staticcall"};
+    static const char *const names[] = {"call",         "send",     "transfer",
+                                        "delegatecall", "callcode", "staticcall"};
     TSNode fn = sol_unwrap(ts_node_child_by_field_id(call, r->lp->f.function));
     for (int guard = 0; guard < 16 && !ts_node_is_null(fn); guard++) {
         if (type_is(fn, "struct_expression")) {
@@ -282,8 +282,8 @@ static TSNode state_write(const struct run *r, TSNode n, const struct names *var
 {
     TSNode target = {0};
     const char *t = ts_node_type(n);
-    if (strcmp(t, "assignment_expression") == 0
-        || strcmp(t, "augmented_assignment_expression") == 0) {
+    if (strcmp(t, "assignment_expression") == 0 ||
+        strcmp(t, "augmented_assignment_expression") == 0) {
         target = ts_node_child_by_field_id(n, r->lp->f.left);
     } else if (strcmp(t, "update_expression") == 0) {
         target = ts_node_child_by_field_id(n, r->lp->f.argument);
@@ -332,170 +332,172 @@ static bool guarded(const struct run *r, TSNode fn)
     return false;
 }
 
-/* Every function of every contract: fn(r, rule, function, body, state vars). */
-static void each_function(struct run *r, int rule,
-                          void (*fn)(struct run *, int, TSNode, TSNode, const struct names *))
+/* ---------------------------------------------------------------------- */
+/* Reentrancy and unused call results: one pass over each function        */
+
+/* What one pass over a function body collects. */
+struct fn_facts {
+    TSNode calls[64]; /* low-level calls, in source order (the first 64) */
+    size_t ncalls;
+    struct {
+        uint32_t byte; /* where the write starts */
+        TSNode target; /* the state variable written */
+    } writes[128];     /* the first 128 state writes after the first call */
+    size_t nwrites;
+    struct {
+        TSNode call;      /* the low-level call */
+        const char *name; /* the flag it is stored in; points into the code */
+        size_t len;
+        uint32_t end; /* end of its declaration */
+        bool read;    /* read later in the function */
+    } flags[32];
+    size_t nflags;
+};
+
+/*
+ * Is `decl` (a variable_declaration_statement) a local name pointing into
+ * storage: `var acc = Acc[msg.sender]` (before 0.5) or `Account storage acc
+ * = accounts[a]`? Writing through it writes the contract's state.
+ */
+static bool storage_alias(struct run *r, TSNode stmt, const struct names *vars, TSNode *name)
 {
+    TSNode decl = ts_node_named_child(stmt, 0);
+    TSNode root = lvalue_root(r, ts_node_child_by_field_id(stmt, r->lp->f.value));
+    if (!type_is(decl, "variable_declaration") || !type_is(root, "identifier"))
+        return false;
+    size_t rl, dl;
+    const char *rs = node_text(r, root, &rl);
+    const char *ds = node_text(r, decl, &dl);
+    if (!names_has(vars, rs, rl) ||
+        !((dl > 4 && memcmp(ds, "var", 3) == 0 && isspace((unsigned char)ds[3])) ||
+          memmem(ds, dl, " storage ", 9)))
+        return false;
+    *name = ts_node_child_by_field_id(decl, r->lp->f.name);
+    return !ts_node_is_null(*name);
+}
+
+/* The success flag of `stmt` if it stores a low-level call's result. */
+static bool call_flag(struct run *r, TSNode stmt, TSNode *call, TSNode *name)
+{
+    *call = sol_unwrap(ts_node_child_by_field_id(stmt, r->lp->f.value));
+    if (!type_is(*call, "call_expression") || !low_level_call(r, *call))
+        return false;
+    /* (bool ok, bytes memory data) = ...; or bool ok = ...; the flag is the
+     * first variable declared. */
+    TSNode decl = ts_node_named_child(stmt, 0);
+    if (type_is(decl, "variable_declaration_tuple"))
+        decl = ts_node_named_child(decl, 0);
+    if (!type_is(decl, "variable_declaration"))
+        return false;
+    *name = ts_node_child_by_field_id(decl, r->lp->f.name);
+    return !ts_node_is_null(*name);
+}
+
+static void function_facts(struct run *r, TSNode body, struct names *vars, struct fn_facts *f)
+{
+    f->ncalls = f->nwrites = f->nflags = 0;
+    struct iter it;
+    iter_init(&it, body);
+    TSNode n;
+    while (iter_next(r, &it, false, &n)) {
+        const char *t = ts_node_type(n);
+        if (strcmp(t, "identifier") == 0) {
+            /* A read of a success flag declared earlier. */
+            size_t len;
+            const char *s = node_text(r, n, &len);
+            for (size_t i = 0; i < f->nflags; i++)
+                if (!f->flags[i].read && ts_node_start_byte(n) >= f->flags[i].end &&
+                    len == f->flags[i].len && memcmp(s, f->flags[i].name, len) == 0)
+                    f->flags[i].read = true;
+            continue;
+        }
+        if (strcmp(t, "variable_declaration_statement") == 0) {
+            TSNode name, call;
+            if (storage_alias(r, n, vars, &name) && vars->n < 512) {
+                vars->s[vars->n] = node_text(r, name, &vars->len[vars->n]);
+                vars->n++;
+            }
+            if (call_flag(r, n, &call, &name) && f->nflags < 32) {
+                f->flags[f->nflags].call = call;
+                f->flags[f->nflags].name = node_text(r, name, &f->flags[f->nflags].len);
+                f->flags[f->nflags].end = ts_node_end_byte(n);
+                f->flags[f->nflags].read = false;
+                f->nflags++;
+            }
+        }
+        if (strcmp(t, "call_expression") == 0 && low_level_call(r, n) && f->ncalls < 64)
+            f->calls[f->ncalls++] = n;
+        if (f->ncalls > 0 && f->nwrites < 128 &&
+            ts_node_start_byte(n) >= ts_node_end_byte(f->calls[0])) {
+            TSNode w = state_write(r, n, vars);
+            if (!ts_node_is_null(w)) {
+                f->writes[f->nwrites].byte = ts_node_start_byte(n);
+                f->writes[f->nwrites].target = w;
+                f->nwrites++;
+            }
+        }
+    }
+    iter_close(&it);
+}
+
+/*
+ * Reentrancy: each external call that a state write follows in the same
+ * function (a call in a loop followed by a write before it is not seen).
+ * Unused results: each success flag never read after its declaration.
+ * Either rule may be -1 (not in the policy, or allowed away).
+ */
+static void solidity_functions(struct run *r, int reentrancy, int unused)
+{
+    struct names *state = xmalloc(sizeof(*state));
     struct names *vars = xmalloc(sizeof(*vars));
+    struct fn_facts *f = xmalloc(sizeof(*f));
     struct iter it;
     iter_init(&it, ts_tree_root_node(r->tree));
     TSNode n;
     bool skip = false;
     while (iter_next(r, &it, skip, &n)) {
         skip = false;
-        if (!type_is(n, "contract_declaration") && !type_is(n, "library_declaration")
-            && !type_is(n, "interface_declaration"))
+        if (!type_is(n, "contract_declaration") && !type_is(n, "library_declaration") &&
+            !type_is(n, "interface_declaration"))
             continue;
+        skip = true;
         TSNode body = ts_node_child_by_field_id(n, r->lp->f.body);
         if (ts_node_is_null(body))
             continue;
-        state_vars(r, body, vars);
+        state_vars(r, body, state);
         for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-            TSNode f = ts_node_named_child(body, i);
-            if (!type_is(f, "function_definition") && !type_is(f, "fallback_receive_definition")
-                && !type_is(f, "constructor_definition") && !type_is(f, "modifier_definition"))
+            TSNode fn = ts_node_named_child(body, i);
+            if (!type_is(fn, "function_definition") &&
+                !type_is(fn, "fallback_receive_definition") &&
+                !type_is(fn, "constructor_definition") && !type_is(fn, "modifier_definition"))
                 continue;
-            TSNode fb = ts_node_child_by_field_id(f, r->lp->f.body);
-            if (!ts_node_is_null(fb))
-                fn(r, rule, f, fb, vars);
-        }
-        skip = true;
-    }
-    iter_close(&it);
-    free(vars);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Reentrancy                                                             */
-
-/*
- * Local names that point into storage: `var acc = Acc[msg.sender]` (before
- * 0.5) or `Account storage acc = accounts[a]`. Writing through them writes
- * the contract's state.
- */
-static void storage_aliases(struct run *r, TSNode body, struct names *vars)
-{
-    struct iter it;
-    iter_init(&it, body);
-    TSNode n;
-    while (iter_next(r, &it, false, &n) && vars->n < 512) {
-        if (!type_is(n, "variable_declaration_statement"))
-            continue;
-        TSNode decl = ts_node_named_child(n, 0);
-        TSNode root = lvalue_root(r, ts_node_child_by_field_id(n, r->lp->f.value));
-        if (!type_is(decl, "variable_declaration") || !type_is(root, "identifier"))
-            continue;
-        size_t rl, dl;
-        const char *rs = node_text(r, root, &rl);
-        const char *ds = node_text(r, decl, &dl);
-        if (!names_has(vars, rs, rl)
-            || !((dl > 4 && memcmp(ds, "var", 3) == 0 && isspace((unsigned char)ds[3]))
-                 || memmem(ds, dl, " storage ", 9)))
-            continue;
-        TSNode nm = ts_node_child_by_field_id(decl, r->lp->f.name);
-        if (!ts_node_is_null(nm)) {
-            vars->s[vars->n] = node_text(r, nm, &vars->len[vars->n]);
-            vars->n++;
-        }
-    }
-    iter_close(&it);
-}
-
-static void reentrancy_in(struct run *r, int rule, TSNode fn, TSNode body,
-                          const struct names *state)
-{
-    if (state->n == 0 || guarded(r, fn))
-        return;
-    struct names *vars = xmalloc(sizeof(*vars));
-    memcpy(vars, state, sizeof(*vars));
-    storage_aliases(r, body, vars);
-    /* The external calls in source order, then the writes after each. */
-    enum { MAXCALLS = 64 };
-    TSNode calls[MAXCALLS];
-    size_t ncalls = 0;
-    struct iter it;
-    iter_init(&it, body);
-    TSNode n;
-    while (iter_next(r, &it, false, &n) && ncalls < MAXCALLS)
-        if (type_is(n, "call_expression") && low_level_call(r, n))
-            calls[ncalls++] = n;
-    iter_close(&it);
-    if (ncalls == 0) {
-        free(vars);
-        return;
-    }
-    uint32_t first_end = ts_node_end_byte(calls[0]);
-    bool *reported = xcalloc(ncalls, sizeof(bool));
-    iter_init(&it, body);
-    while (iter_next(r, &it, false, &n)) {
-        if (ts_node_start_byte(n) < first_end)
-            continue;
-        TSNode w = state_write(r, n, vars);
-        if (ts_node_is_null(w))
-            continue;
-        /* Report each call that some write follows. */
-        for (size_t i = 0; i < ncalls; i++) {
-            if (reported[i] || ts_node_start_byte(n) < ts_node_end_byte(calls[i]))
+            TSNode fb = ts_node_child_by_field_id(fn, r->lp->f.body);
+            if (ts_node_is_null(fb))
                 continue;
-            size_t len;
-            const char *t = node_text(r, w, &len);
-            run_hit(r, rule, calls[i], t, len);
-            reported[i] = true;
+            memcpy(vars, state, sizeof(*vars));
+            function_facts(r, fb, vars, f);
+            if (reentrancy >= 0 && state->n > 0 && !guarded(r, fn)) {
+                for (size_t c = 0; c < f->ncalls; c++) {
+                    uint32_t end = ts_node_end_byte(f->calls[c]);
+                    for (size_t w = 0; w < f->nwrites; w++) {
+                        if (f->writes[w].byte < end)
+                            continue;
+                        size_t len;
+                        const char *t = node_text(r, f->writes[w].target, &len);
+                        run_hit(r, reentrancy, f->calls[c], t, len);
+                        break;
+                    }
+                }
+            }
+            for (size_t k = 0; unused >= 0 && k < f->nflags; k++)
+                if (!f->flags[k].read)
+                    run_hit(r, unused, f->flags[k].call, f->flags[k].name, f->flags[k].len);
         }
     }
     iter_close(&it);
-    free(reported);
+    free(f);
     free(vars);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Unused results of low-level calls                                      */
-
-/* Is `name` read anywhere in `body` after byte `after`? */
-static bool read_after(struct run *r, TSNode body, uint32_t after, const char *name, size_t len)
-{
-    struct iter it;
-    iter_init(&it, body);
-    TSNode n;
-    bool found = false;
-    while (!found && iter_next(r, &it, false, &n)) {
-        if (ts_node_start_byte(n) <= after || !type_is(n, "identifier"))
-            continue;
-        size_t l;
-        const char *t = node_text(r, n, &l);
-        found = l == len && memcmp(t, name, len) == 0;
-    }
-    iter_close(&it);
-    return found;
-}
-
-static void unused_in(struct run *r, int rule, TSNode fn, TSNode body, const struct names *vars)
-{
-    (void)fn;
-    (void)vars;
-    struct iter it;
-    iter_init(&it, body);
-    TSNode n;
-    while (iter_next(r, &it, false, &n)) {
-        if (!type_is(n, "variable_declaration_statement"))
-            continue;
-        TSNode value = sol_unwrap(ts_node_child_by_field_id(n, r->lp->f.value));
-        if (!type_is(value, "call_expression") || !low_level_call(r, value))
-            continue;
-        /* (bool ok, bytes memory data) = ...; or bool ok = ...; the flag is
-         * the first variable declared. */
-        TSNode decl = ts_node_named_child(n, 0);
-        if (type_is(decl, "variable_declaration_tuple"))
-            decl = ts_node_named_child(decl, 0);
-        if (!type_is(decl, "variable_declaration"))
-            continue;
-        TSNode nm = ts_node_child_by_field_id(decl, r->lp->f.name);
-        size_t len;
-        const char *name = node_text(r, nm, &len);
-        if (len == 0 || !read_after(r, body, ts_node_end_byte(n), name, len))
-            run_hit(r, rule, value, name, len);
-    }
-    iter_close(&it);
+    free(state);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -533,22 +535,31 @@ static void constructor_name(struct run *r, int rule)
 
 /* ---------------------------------------------------------------------- */
 
-void check_run(struct run *r, int rule, enum rule_check check)
+void checks_run(struct run *r)
 {
-    switch (check) {
-    case CHECK_TROJAN_SOURCE:
-        trojan_source(r, rule);
-        break;
-    case CHECK_REENTRANCY:
-        each_function(r, rule, reentrancy_in);
-        break;
-    case CHECK_UNUSED_RESULT:
-        each_function(r, rule, unused_in);
-        break;
-    case CHECK_CONSTRUCTOR_NAME:
-        constructor_name(r, rule);
-        break;
-    case CHECK_NONE:
-        break;
+    const struct lang_policy *lp = r->lp;
+    int reentrancy = -1, unused = -1;
+    for (size_t i = 0; i < lp->nrules && !run_expired(r); i++) {
+        if (lp->rules[i].check == CHECK_NONE || !r->rule_on[i])
+            continue;
+        switch (lp->rules[i].check) {
+        case CHECK_TROJAN_SOURCE:
+            trojan_source(r, (int)i);
+            break;
+        case CHECK_REENTRANCY:
+            reentrancy = (int)i;
+            break;
+        case CHECK_UNUSED_RESULT:
+            unused = (int)i;
+            break;
+        case CHECK_CONSTRUCTOR_NAME:
+            constructor_name(r, (int)i);
+            break;
+        case CHECK_NONE:
+            break;
+        }
     }
+    /* Both are answered by one pass over each function. */
+    if ((reentrancy >= 0 || unused >= 0) && !r->timed_out)
+        solidity_functions(r, reentrancy, unused);
 }

@@ -36,8 +36,8 @@ static TSNode field(TSNode n, TSFieldId id)
 
 static bool global_alias(const char *s)
 {
-    static const char *const names[] = {"globalThis", "window", "self", "global", "frames",
-                                        "top",        "parent", "document.defaultView"};
+    static const char *const names[] = {"globalThis", "window", "self",   "global",
+                                        "frames",     "top",    "parent", "document.defaultView"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(s, names[i]) == 0)
             return true;
@@ -55,7 +55,7 @@ static TSNode unwrap(const struct run *r, TSNode n)
             if (nc == 0)
                 return n;
             n = strcmp(t, "type_assertion") == 0 ? ts_node_named_child(n, nc - 1)
-                                                  : ts_node_named_child(n, 0);
+                                                 : ts_node_named_child(n, 0);
         } else if (k == NK_SEQUENCE) {
             uint32_t nc = ts_node_named_child_count(n);
             if (nc == 0)
@@ -107,14 +107,29 @@ static int decode_escape(char *buf, int n, const char *t, size_t tl)
         return -1;
     unsigned long cp = 0;
     switch (t[1]) {
-    case 'n': cp = '\n'; break;
-    case 't': cp = '\t'; break;
-    case 'r': cp = '\r'; break;
-    case 'b': cp = '\b'; break;
-    case 'f': cp = '\f'; break;
-    case 'v': cp = '\v'; break;
-    case '0': cp = 0; break;
-    case '\n': return n;
+    case 'n':
+        cp = '\n';
+        break;
+    case 't':
+        cp = '\t';
+        break;
+    case 'r':
+        cp = '\r';
+        break;
+    case 'b':
+        cp = '\b';
+        break;
+    case 'f':
+        cp = '\f';
+        break;
+    case 'v':
+        cp = '\v';
+        break;
+    case '0':
+        cp = 0;
+        break;
+    case '\n':
+        return n;
     case 'x':
     case 'u': {
         size_t i = 2, end = tl;
@@ -309,8 +324,8 @@ static int fold_call(struct run *r, TSNode n, char *buf, int depth)
             free(a);
             return len;
         }
-        if (strcmp(m, "toLowerCase") == 0 || strcmp(m, "toUpperCase") == 0
-            || strcmp(m, "toString") == 0 || strcmp(m, "trim") == 0) {
+        if (strcmp(m, "toLowerCase") == 0 || strcmp(m, "toUpperCase") == 0 ||
+            strcmp(m, "toString") == 0 || strcmp(m, "trim") == 0) {
             int len = ecma_fold(r, obj, buf, depth + 1);
             for (int i = 0; i < len && m[2] != 'S' && m[0] == 't' && m[1] == 'o'; i++)
                 buf[i] = (char)(m[2] == 'L' ? tolower((unsigned char)buf[i])
@@ -363,14 +378,14 @@ static int fold_call(struct run *r, TSNode n, char *buf, int depth)
         }
         if (strcmp(f, "String") == 0)
             return ecma_fold(r, arg_at(args, 0), buf, depth + 1);
-        if (strcmp(f, "decodeURIComponent") == 0 || strcmp(f, "decodeURI") == 0
-            || strcmp(f, "unescape") == 0) {
+        if (strcmp(f, "decodeURIComponent") == 0 || strcmp(f, "decodeURI") == 0 ||
+            strcmp(f, "unescape") == 0) {
             int len = ecma_fold(r, arg_at(args, 0), buf, depth + 1), out = 0;
             for (int k = 0; k < len; k++) {
-                if (buf[k] == '%' && k + 2 < len && fold_hexval((unsigned char)buf[k + 1]) >= 0
-                    && fold_hexval((unsigned char)buf[k + 2]) >= 0) {
-                    buf[out++] = (char)(fold_hexval((unsigned char)buf[k + 1]) * 16
-                                        + fold_hexval((unsigned char)buf[k + 2]));
+                if (buf[k] == '%' && k + 2 < len && fold_hexval((unsigned char)buf[k + 1]) >= 0 &&
+                    fold_hexval((unsigned char)buf[k + 2]) >= 0) {
+                    buf[out++] = (char)(fold_hexval((unsigned char)buf[k + 1]) * 16 +
+                                        fold_hexval((unsigned char)buf[k + 2]));
                     k += 2;
                 } else {
                     buf[out++] = buf[k];
@@ -467,8 +482,8 @@ static void resolve_value(struct run *r, const struct binding *b, struct cands *
     }
 }
 
-static void add_bound(struct run *r, const char *key, size_t klen, const char *rest,
-                      size_t rlen, struct cands *out, int depth)
+static void add_bound(struct run *r, const char *key, size_t klen, const char *rest, size_t rlen,
+                      struct cands *out, int depth)
 {
     struct cands v;
     bound_names(r, key, klen, depth, resolve_binding, &v);
@@ -537,8 +552,7 @@ static void resolve_chain(struct run *r, TSNode n, struct cands *out, int depth)
     char names[MAXSEG][64];
     size_t lens[MAXSEG];
     for (int i = 0; i < nseg; i++) {
-        int l = member_name(r, steps[(total - 1 - i) % MAXSEG], names[i], sizeof(names[i]),
-                            depth);
+        int l = member_name(r, steps[(total - 1 - i) % MAXSEG], names[i], sizeof(names[i]), depth);
         if (l < 0)
             snprintf(names[i], sizeof(names[i]), "%s", NAME_DYN);
         lens[i] = strlen(names[i]);
@@ -579,10 +593,10 @@ static void resolve_chain(struct run *r, TSNode n, struct cands *out, int depth)
 
 static bool is_require(const char *f)
 {
-    return strcmp(f, "require") == 0 || strcmp(f, "module.require") == 0
-           || strcmp(f, "process.mainModule.require") == 0
-           || strcmp(f, "require.main.require") == 0 || strcmp(f, "module.constructor._load") == 0
-           || strcmp(f, "module.constructor.require") == 0;
+    return strcmp(f, "require") == 0 || strcmp(f, "module.require") == 0 ||
+           strcmp(f, "process.mainModule.require") == 0 || strcmp(f, "require.main.require") == 0 ||
+           strcmp(f, "module.constructor._load") == 0 ||
+           strcmp(f, "module.constructor.require") == 0;
 }
 
 static void add_module(struct run *r, TSNode spec, struct cands *out, int depth)
@@ -630,7 +644,8 @@ static void resolve_call(struct run *r, TSNode n, struct cands *out, int depth)
         if (is_require(f)) {
             add_module(r, arg_at(args, 0), out, depth);
             named = true;
-        } else if (strcmp(f, "Reflect.get") == 0 || strcmp(f, "Object.getOwnPropertyDescriptor") == 0) {
+        } else if (strcmp(f, "Reflect.get") == 0 ||
+                   strcmp(f, "Object.getOwnPropertyDescriptor") == 0) {
             struct cands o;
             cands_clear(&o);
             ecma_resolve(r, arg_at(args, 0), &o, depth + 1);
@@ -735,8 +750,8 @@ static void bind_object_pattern(struct run *r, TSNode pat, TSNode value)
         const char *t = ts_node_type(p);
         char name[AST_NAME_MAX], key[AST_NAME_MAX];
         int nl = -1, kl = -1;
-        if (strcmp(t, "shorthand_property_identifier_pattern") == 0
-            || strcmp(t, "shorthand_property_identifier") == 0) {
+        if (strcmp(t, "shorthand_property_identifier_pattern") == 0 ||
+            strcmp(t, "shorthand_property_identifier") == 0) {
             nl = ident_name(r, p, name, sizeof(name));
             memcpy(key, name, (size_t)(nl > 0 ? nl + 1 : 1));
             kl = nl;
@@ -835,8 +850,8 @@ static void each_import(struct run *r, TSNode n,
             const char *t = ts_node_type(ch);
             char alias[AST_NAME_MAX], full[AST_NAME_MAX];
             bool descend = false;
-            if (strcmp(t, "import_clause") == 0 || strcmp(t, "named_imports") == 0
-                || strcmp(t, "export_clause") == 0) {
+            if (strcmp(t, "import_clause") == 0 || strcmp(t, "named_imports") == 0 ||
+                strcmp(t, "export_clause") == 0) {
                 descend = true;
             } else if (strcmp(t, "identifier") == 0 && depth == 2) {
                 /* import x from 'm': the default export, for CommonJS the module. */
@@ -848,15 +863,14 @@ static void each_import(struct run *r, TSNode n,
             } else if (strcmp(t, "import_specifier") == 0 || strcmp(t, "export_specifier") == 0) {
                 TSNode nm = field(ch, r->lp->f.name), al = field(ch, r->lp->f.alias);
                 char imported[AST_FOLD_MAX + 1];
-                int il = node_kind(r, nm) == NK_STRING ? ecma_fold(r, nm, imported, 0)
-                                                        : ident_name(r, nm, imported,
-                                                                     sizeof(imported));
+                int il = node_kind(r, nm) == NK_STRING
+                             ? ecma_fold(r, nm, imported, 0)
+                             : ident_name(r, nm, imported, sizeof(imported));
                 if (il > 0 && il < 64) {
                     imported[il] = 0;
                     name_join(full, sizeof(full), name, imported);
                     bool is_export = strcmp(t, "export_specifier") == 0;
-                    int al_len = ts_node_is_null(al) ? -1
-                                                     : ident_name(r, al, alias, sizeof(alias));
+                    int al_len = ts_node_is_null(al) ? -1 : ident_name(r, al, alias, sizeof(alias));
                     fn(r, ch, full, is_export ? NULL : (al_len > 0 ? alias : imported), ud);
                 }
             }
@@ -908,8 +922,8 @@ static void declare_names(struct run *r, TSNode n, int depth)
         declare_names(r, ts_node_child_by_field_name(n, "pattern", 7), depth + 1);
         return;
     }
-    if (k == NK_PARAMS || strcmp(t, "object_pattern") == 0 || strcmp(t, "array_pattern") == 0
-        || strcmp(t, "rest_pattern") == 0)
+    if (k == NK_PARAMS || strcmp(t, "object_pattern") == 0 || strcmp(t, "array_pattern") == 0 ||
+        strcmp(t, "rest_pattern") == 0)
         for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
             declare_names(r, ts_node_named_child(n, i), depth + 1);
 }
@@ -929,8 +943,8 @@ void ecma_bind_node(struct run *r, TSNode n)
         TSNode left = field(n, r->lp->f.left), right = field(n, r->lp->f.right);
         char key[AST_NAME_MAX];
         int kl;
-        if (node_kind(r, unwrap(r, left)) == NK_IDENT && !ts_node_is_null(right)
-            && (kl = ident_name(r, unwrap(r, left), key, sizeof(key))) > 0)
+        if (node_kind(r, unwrap(r, left)) == NK_IDENT && !ts_node_is_null(right) &&
+            (kl = ident_name(r, unwrap(r, left), key, sizeof(key))) > 0)
             bind_assign(r, key, (size_t)kl, right);
         else
             bind_target(r, left, right);
@@ -950,7 +964,6 @@ void ecma_bind_node(struct run *r, TSNode n)
         break;
     }
 }
-
 
 /* ---------------------------------------------------------------------- */
 /* Reference roots                                                        */
@@ -979,14 +992,14 @@ bool ecma_reference(struct run *r, TSNode n, TSNode parent, TSFieldId fid, struc
         if (pk == NK_PARAMS || (pk == NK_ASSIGN && fid == f->left))
             return false;
         const char *pt = ts_node_is_null(parent) ? "" : ts_node_type(parent);
-        if (strcmp(pt, "import_specifier") == 0 || strcmp(pt, "import_clause") == 0
-            || strcmp(pt, "namespace_import") == 0 || strcmp(pt, "import_require_clause") == 0
-            || strcmp(pt, "export_specifier") == 0 || strcmp(pt, "pair_pattern") == 0
-            || strcmp(pt, "catch_clause") == 0 || strcmp(pt, "array_pattern") == 0
-            || strcmp(pt, "rest_pattern") == 0 || strcmp(pt, "object_assignment_pattern") == 0
-            || ((strcmp(pt, "required_parameter") == 0 || strcmp(pt, "optional_parameter") == 0)
-                && fid != f->value)
-            || (strcmp(pt, "assignment_pattern") == 0 && fid == f->left))
+        if (strcmp(pt, "import_specifier") == 0 || strcmp(pt, "import_clause") == 0 ||
+            strcmp(pt, "namespace_import") == 0 || strcmp(pt, "import_require_clause") == 0 ||
+            strcmp(pt, "export_specifier") == 0 || strcmp(pt, "pair_pattern") == 0 ||
+            strcmp(pt, "catch_clause") == 0 || strcmp(pt, "array_pattern") == 0 ||
+            strcmp(pt, "rest_pattern") == 0 || strcmp(pt, "object_assignment_pattern") == 0 ||
+            ((strcmp(pt, "required_parameter") == 0 || strcmp(pt, "optional_parameter") == 0) &&
+             fid != f->value) ||
+            (strcmp(pt, "assignment_pattern") == 0 && fid == f->left))
             return false;
         if (pk == NK_BINARY && fid == f->right) {
             size_t ol;
@@ -1025,9 +1038,9 @@ static bool ecma_const(struct run *r, TSNode n, int depth)
     char buf[AST_FOLD_MAX + 1];
     n = unwrap(r, n);
     const char *t = ts_node_type(n);
-    return node_kind(r, n) == NK_INTEGER || strcmp(t, "true") == 0 || strcmp(t, "false") == 0
-           || strcmp(t, "null") == 0 || strcmp(t, "undefined") == 0
-           || ecma_fold(r, n, buf, depth + 1) >= 0;
+    return node_kind(r, n) == NK_INTEGER || strcmp(t, "true") == 0 || strcmp(t, "false") == 0 ||
+           strcmp(t, "null") == 0 || strcmp(t, "undefined") == 0 ||
+           ecma_fold(r, n, buf, depth + 1) >= 0;
 }
 
 static bool ecma_stringish(struct run *r, TSNode n)
@@ -1071,8 +1084,8 @@ static bool dynamic(struct run *r, TSNode n, int depth)
     case NK_TEMPLATE:
         for (uint32_t c = 0; c < ts_node_named_child_count(n); c++) {
             TSNode ch = ts_node_named_child(n, c);
-            if (strcmp(ts_node_type(ch), "template_substitution") == 0
-                && !ecma_const(r, ts_node_named_child(ch, 0), depth))
+            if (strcmp(ts_node_type(ch), "template_substitution") == 0 &&
+                !ecma_const(r, ts_node_named_child(ch, 0), depth))
                 return true;
         }
         return false;
@@ -1092,7 +1105,8 @@ static bool dynamic(struct run *r, TSNode n, int depth)
         if (!method_call(r, n, &obj, m, sizeof(m)))
             return false;
         if (strcmp(m, "concat") == 0 || strcmp(m, "replace") == 0)
-            return (ecma_stringish(r, obj) || dynamic(r, obj, depth + 1)) && !ecma_const(r, n, depth);
+            return (ecma_stringish(r, obj) || dynamic(r, obj, depth + 1)) &&
+                   !ecma_const(r, n, depth);
         return false;
     }
     case NK_AUGASSIGN:

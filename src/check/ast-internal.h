@@ -13,8 +13,8 @@
  *   ast-ecma.c      the same for JavaScript and TypeScript (require,
  *                   import, destructuring, globalThis[...], folding)
  *   ast-checks.c    structural checks written in C that queries cannot
- *                   express (Solidity reentrancy and unused call results,
- *                   Trojan Source characters)
+ *                   express (Solidity reentrancy, unused call results and
+ *                   constructor names; Trojan Source characters)
  *
  * A rule is data: an id, a category, a severity, a CWE and a message, and
  * one or more of three ways to find it: tree-sitter query patterns, a list
@@ -44,33 +44,33 @@
 #define AST_FOLD_MAX 256                    /* bytes of one folded string */
 
 /* Markers inside resolved names. They cannot occur in real identifiers. */
-#define NAME_UNKNOWN "<?>"   /* a value the resolver cannot name (a call's result, a literal) */
-#define NAME_DYN "<dyn>"     /* a member looked up by a computed, non-constant key */
+#define NAME_UNKNOWN "<?>"     /* a value the resolver cannot name (a call's result, a literal) */
+#define NAME_DYN "<dyn>"       /* a member looked up by a computed, non-constant key */
 #define NAME_DYNMOD "<dynmod>" /* a module imported by a computed name */
-#define NAME_DEEP "<deep>"   /* resolution gave up: nested too deeply or too many bindings */
-#define NAME_NS "<ns>"       /* the global namespace: globals(), window, globalThis */
+#define NAME_DEEP "<deep>"     /* resolution gave up: nested too deeply or too many bindings */
+#define NAME_NS "<ns>"         /* the global namespace: globals(), window, globalThis */
 
 /* ---------------------------------------------------------------------- */
 /* Rules and the compiled policy                                          */
 
 enum rule_check {
     CHECK_NONE,
-    CHECK_TROJAN_SOURCE,  /* bidi controls and invisible characters */
-    CHECK_REENTRANCY,     /* Solidity: state written after an external call */
-    CHECK_UNUSED_RESULT,  /* Solidity: a low-level call's success flag never read */
+    CHECK_TROJAN_SOURCE,    /* bidi controls and invisible characters */
+    CHECK_REENTRANCY,       /* Solidity: state written after an external call */
+    CHECK_UNUSED_RESULT,    /* Solidity: a low-level call's success flag never read */
     CHECK_CONSTRUCTOR_NAME, /* Solidity: a function named almost like its contract */
 };
 
 struct name_pat {
-    char *text;     /* the pattern without its '*'; owned */
+    char *text; /* the pattern without its '*'; owned */
     size_t len;
-    uint8_t form;   /* NAME_EXACT, NAME_PREFIX ("os.exec*"), NAME_SUFFIX ("*.__globals__") */
+    uint8_t form; /* NAME_EXACT, NAME_PREFIX ("os.exec*"), NAME_SUFFIX ("*.__globals__") */
 };
 enum { NAME_EXACT, NAME_PREFIX, NAME_SUFFIX };
 
 struct ast_rule {
-    char *id;               /* "py.eval"; owned */
-    char *category;         /* owned */
+    char *id;       /* "py.eval"; owned */
+    char *category; /* owned */
     enum severity severity;
     char *cwe;              /* "CWE-95" or NULL; owned */
     char *message;          /* may hold "{}", replaced by what matched; owned */
@@ -78,56 +78,56 @@ struct ast_rule {
     int line;               /* line of its @rule */
     struct name_pat *names; /* @names patterns; owned array */
     size_t nnames;
-    enum rule_check check;  /* @check, or CHECK_NONE */
-    size_t qstart, qend;    /* its query text inside the language's query source */
-    int npatterns;          /* query patterns it owns */
+    enum rule_check check; /* @check, or CHECK_NONE */
+    size_t qstart, qend;   /* its query text inside the language's query source */
+    int npatterns;         /* query patterns it owns */
 };
 
 /* One compiled predicate of a query pattern. */
 enum pred_op {
-    PRED_EQ,      /* #eq? @a "text" | #eq? @a @b */
-    PRED_MATCH,   /* #match? @a "regex" */
-    PRED_ANY_OF,  /* #any-of? @a "x" "y" ... */
+    PRED_EQ,       /* #eq? @a "text" | #eq? @a @b */
+    PRED_MATCH,    /* #match? @a "regex" */
+    PRED_ANY_OF,   /* #any-of? @a "x" "y" ... */
     PRED_RESOLVES, /* #resolves-to? @a "os.system" "subprocess" "*.__globals__" ... */
-    PRED_DYNAMIC, /* #dynamic-string? @a ["regex"]: a string built at run time */
-    PRED_SCOPE,   /* #scope-match? @a "regex": the enclosing function's text */
-    PRED_FILE,    /* #file-match? @a "regex": the whole file's text */
+    PRED_DYNAMIC,  /* #dynamic-string? @a ["regex"]: a string built at run time */
+    PRED_SCOPE,    /* #scope-match? @a "regex": the enclosing function's text */
+    PRED_FILE,     /* #file-match? @a "regex": the whole file's text */
 };
 
 struct pred {
     enum pred_op op;
-    bool negate;            /* the not- form */
-    uint32_t capture;       /* capture id of the first argument */
-    bool rhs_is_capture;    /* #eq? @a @b */
+    bool negate;         /* the not- form */
+    uint32_t capture;    /* capture id of the first argument */
+    bool rhs_is_capture; /* #eq? @a @b */
     uint32_t rhs_capture;
-    char **strs;            /* literal arguments; owned */
+    char **strs; /* literal arguments; owned */
     size_t nstrs;
-    struct name_pat *pats;  /* #resolves-to? patterns; owned */
+    struct name_pat *pats; /* #resolves-to? patterns; owned */
     size_t npats;
-    regex_t re;             /* #match? */
+    regex_t re; /* #match? */
     bool has_re;
 };
 
 struct pattern_info {
-    int rule;               /* index into rules */
-    uint32_t hit;           /* capture id of @hit */
-    struct pred *preds;     /* owned */
+    int rule;           /* index into rules */
+    uint32_t hit;       /* capture id of @hit */
+    struct pred *preds; /* owned */
     size_t npreds;
 };
 
 /* Node kinds the resolver and the checks care about (per-grammar mapping). */
 enum nk {
     NK_OTHER = 0,
-    NK_IDENT,       /* identifier */
-    NK_ATTR,        /* a.b: Python attribute, ECMAScript member_expression */
-    NK_SUBSCRIPT,   /* a[k] */
-    NK_CALL,        /* f(...) */
-    NK_NEW,         /* new F(...) */
-    NK_WRAP,        /* (x), await x, x as T, x!, x satisfies T: the value of x */
-    NK_SEQUENCE,    /* (a, b): the value of the last */
+    NK_IDENT,     /* identifier */
+    NK_ATTR,      /* a.b: Python attribute, ECMAScript member_expression */
+    NK_SUBSCRIPT, /* a[k] */
+    NK_CALL,      /* f(...) */
+    NK_NEW,       /* new F(...) */
+    NK_WRAP,      /* (x), await x, x as T, x!, x satisfies T: the value of x */
+    NK_SEQUENCE,  /* (a, b): the value of the last */
     NK_STRING,
-    NK_TEMPLATE,    /* ECMAScript `...` */
-    NK_CONCAT,      /* Python "a" "b" */
+    NK_TEMPLATE, /* ECMAScript `...` */
+    NK_CONCAT,   /* Python "a" "b" */
     NK_BINARY,
     NK_ASSIGN,
     NK_VARDECL,     /* ECMAScript variable_declarator */
@@ -139,14 +139,14 @@ enum nk {
     NK_LIST,        /* list, tuple, array literal */
     NK_INTEGER,     /* integer / number literal */
     NK_THIS,
-    NK_IMPORT_KW,   /* ECMAScript import(...) callee */
-    NK_DEF,         /* a definition whose name field is not a reference */
-    NK_PARAMS,      /* parameter lists: every identifier inside is a definition */
-    NK_UNARY,       /* ECMAScript typeof x */
-    NK_JSX_NAME,    /* ECMAScript <div>: element names are not references */
-    NK_PATTERN,     /* Python pattern_list / tuple_pattern (a, b = ...) */
-    NK_AUGASSIGN,   /* x += y */
-    NK_FUNCTION,    /* a function body's owner, the scope of #scope-match? */
+    NK_IMPORT_KW, /* ECMAScript import(...) callee */
+    NK_DEF,       /* a definition whose name field is not a reference */
+    NK_PARAMS,    /* parameter lists: every identifier inside is a definition */
+    NK_UNARY,     /* ECMAScript typeof x */
+    NK_JSX_NAME,  /* ECMAScript <div>: element names are not references */
+    NK_PATTERN,   /* Python pattern_list / tuple_pattern (a, b = ...) */
+    NK_AUGASSIGN, /* x += y */
+    NK_FUNCTION,  /* a function body's owner, the scope of #scope-match? */
     NK_COUNT
 };
 
@@ -155,32 +155,32 @@ enum lang_family { FAM_PYTHON, FAM_ECMA, FAM_SOLIDITY };
 /* Field ids a language's resolver reads (0 when the grammar lacks one). */
 struct fields {
     TSFieldId object, attribute, property, value, subscript, index, function, arguments,
-        constructor, left, right, name, alias, module_name, source, key, operator_, argument,
-        body, condition, type;
+        constructor, left, right, name, alias, module_name, source, key, operator_, argument, body,
+        condition, type;
 };
 
 struct lang_policy {
-    const struct lang *lang;      /* not owned */
-    const TSLanguage *ts;         /* not owned (static grammar) */
+    const struct lang *lang; /* not owned */
+    const TSLanguage *ts;    /* not owned (static grammar) */
     enum lang_family family;
-    struct ast_rule *rules;       /* owned */
+    struct ast_rule *rules; /* owned */
     size_t nrules;
-    char *qsrc;                   /* the query source of every query rule; owned */
+    char *qsrc; /* the query source of every query rule; owned */
     size_t qlen;
-    TSQuery *query;               /* NULL when no rule has a query; owned */
+    TSQuery *query;                /* NULL when no rule has a query; owned */
     struct pattern_info *patterns; /* one per query pattern; owned */
     uint32_t npatterns;
-    uint8_t *kinds;               /* grammar symbol -> enum nk; owned */
+    uint8_t *kinds; /* grammar symbol -> enum nk; owned */
     uint32_t nsymbols;
     struct fields f;
-    bool needs_names;             /* some rule has @names or #resolves-to? */
-    size_t nname_rules;           /* rules with @names */
-    struct name_index *index;     /* every rule's @names, hashed; owned */
+    bool needs_names;         /* some rule has @names or #resolves-to? */
+    size_t nname_rules;       /* rules with @names */
+    struct name_index *index; /* every rule's @names, hashed; owned */
 };
 
 struct ast_policy {
     struct lang_policy langs[LANG_COUNT];
-    char *allow;                  /* deployment's allowed categories, normalised; owned */
+    char *allow; /* deployment's allowed categories, normalised; owned */
     size_t max_bytes;
     unsigned timeout_ms;
 };
@@ -212,50 +212,48 @@ struct scope {
 
 struct decl {
     uint32_t scope;
-    int how;             /* DECL_LOCAL, DECL_GLOBAL, DECL_NONLOCAL */
-    const char *name;    /* arena */
+    int how;          /* DECL_LOCAL, DECL_GLOBAL, DECL_NONLOCAL */
+    const char *name; /* arena */
     size_t len;
+    struct decl *next; /* hash chain; arena */
 };
 
 struct run {
-    const struct ast_policy *p;     /* not owned */
-    const struct lang_policy *lp;   /* not owned */
-    const char *code;               /* not owned */
+    const struct ast_policy *p;   /* not owned */
+    const struct lang_policy *lp; /* not owned */
+    const char *code;             /* not owned */
     size_t len;
-    TSTree *tree;                   /* owned by ast_policy_check */
-    bool *rule_on;                  /* per rule: not allowed away; owned */
-    double deadline;                /* sk_now_ms() past which the check stops */
-    unsigned ticks;                 /* run_expired() reads the clock every 64 calls */
+    TSTree *tree;    /* owned by ast_policy_check */
+    bool *rule_on;   /* per rule: not allowed away; owned */
+    double deadline; /* sk_now_ms() past which the check stops */
+    unsigned ticks;  /* run_expired() reads the clock every 64 calls */
     bool timed_out;
     bool too_deep;
-    struct hit *hits;               /* owned */
+    struct hit *hits; /* owned */
     size_t nhits, caphits;
     bool hits_capped;
     /* Name resolution. */
-    struct binding **btab;          /* hash table of bindings; owned */
+    struct binding **btab; /* hash table of bindings; owned */
     size_t btab_size;
     size_t nbindings;
     bool bindings_capped;
-    char *arena;                    /* bump allocator for binding keys; owned chunks */
+    char *arena; /* bump allocator for binding keys; owned chunks */
     void *chunks;
-    const void *memo_id[64];        /* #resolves-to? results by node, direct-mapped */
-    struct cands *memo[64];         /* owned */
-    const void *file_pred[8];       /* #file-match? results, computed once per check */
+    const void *memo_id[64];  /* #resolves-to? results by node, direct-mapped */
+    struct cands *memo[64];   /* owned */
+    const void *file_pred[8]; /* #file-match? results, computed once per check */
     bool file_res[8];
     int nfile;
-    unsigned incomplete;            /* resolutions cut short by a cycle or the depth cap */
-    uint32_t scope;                 /* the scope names are looked up from */
-    struct scope *scopes;           /* scopes[0] is the module; owned */
+    unsigned incomplete;  /* resolutions cut short by a cycle or the depth cap */
+    uint32_t scope;       /* the scope names are looked up from */
+    struct scope *scopes; /* scopes[0] is the module; owned */
     uint32_t nscopes, capscopes;
-    struct decl *decls;             /* declarations per scope; owned */
-    size_t ndecls, capdecls;
-    struct bcache **bcache;         /* bound_names() results by key; arena */
+    struct decl **decl_tab;                   /* declarations by scope and name; arena */
+    struct bcache **bcache;                   /* bound_names() results by key; arena */
     const char *resolving[AST_RESOLVE_DEPTH]; /* names being resolved (cycle guard) */
     size_t resolving_len[AST_RESOLVE_DEPTH];
     int nresolving;
 };
-
-
 
 /* ---------------------------------------------------------------------- */
 /* ast.c                                                                  */
@@ -333,12 +331,12 @@ void bind_assign(struct run *r, const char *key, size_t klen, TSNode value);
 const struct binding *bind_next(const struct run *r, const char *key, size_t klen,
                                 const struct binding *it);
 struct binding {
-    const char *key;      /* arena */
+    const char *key; /* arena */
     size_t klen;
-    uint32_t scope;       /* the function scope it binds in (0: the module) */
+    uint32_t scope; /* the function scope it binds in (0: the module) */
     bool is_str;
-    TSNode value;         /* when !is_str */
-    const char *str;      /* fixed name (is_str) or member suffix (may be NULL); arena */
+    TSNode value;    /* when !is_str */
+    const char *str; /* fixed name (is_str) or member suffix (may be NULL); arena */
     size_t slen;
     struct binding *next; /* hash chain; arena */
 };
@@ -414,7 +412,8 @@ void names_resolve(struct run *r, TSNode n, struct cands *out);
 
 /* The check named `name`, or CHECK_NONE; `families` gets where it runs. */
 enum rule_check check_by_name(const char *name, unsigned *families);
-void check_run(struct run *r, int rule, enum rule_check check);
+/* Run the structural checks of every rule that has one (and is not allowed away). */
+void checks_run(struct run *r);
 
 /* ---------------------------------------------------------------------- */
 /* ast-load.c                                                             */

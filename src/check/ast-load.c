@@ -44,7 +44,7 @@
 /* The categories of DESIGN.md; solidity_<name> is open-ended. */
 static const char *const categories[] = {
     "code_injection", "process", "network", "filesystem", "deserialization", "ffi",
-    "reflection", "crypto", "secrets", "other",
+    "reflection",     "crypto",  "secrets", "other",
 };
 
 bool category_valid(const char *cat)
@@ -65,14 +65,14 @@ bool category_valid(const char *cat)
 /* Reading the files                                                      */
 
 struct loader {
-    const char *dir;            /* policy directory; not owned */
-    const struct lang *lang;    /* the language being loaded; not owned */
+    const char *dir;         /* policy directory; not owned */
+    const struct lang *lang; /* the language being loaded; not owned */
     enum lang_family family;
-    struct ast_rule *rules;     /* owned until handed to the lang_policy */
+    struct ast_rule *rules; /* owned until handed to the lang_policy */
     size_t nrules, caprules;
-    struct sk_buf q;            /* the query source being assembled */
-    bool *keep;                 /* per rule: @lang includes this language */
-    int depth;                  /* @include nesting */
+    struct sk_buf q; /* the query source being assembled */
+    bool *keep;      /* per rule: @lang includes this language */
+    int depth;       /* @include nesting */
 };
 
 static void rule_free(struct ast_rule *r)
@@ -92,8 +92,8 @@ static bool id_valid(const char *id)
     if (!*id || strlen(id) > 64)
         return false;
     for (const char *p = id; *p; p++)
-        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '.' && *p != '-'
-            && *p != '_')
+        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '.' && *p != '-' &&
+            *p != '_')
             return false;
     return true;
 }
@@ -136,8 +136,8 @@ static int rule_finish(struct loader *ld, struct ast_rule *r, struct sk_err *err
     if (!has_query)
         r->qend = r->qstart;
     if (!has_query && r->nnames == 0 && r->check == CHECK_NONE)
-        return sk_err_msg(err, EINVAL, "%s:%d: rule %s has no query, @names or @check", f,
-                          r->line, r->id);
+        return sk_err_msg(err, EINVAL, "%s:%d: rule %s has no query, @names or @check", f, r->line,
+                          r->id);
     return 0;
 }
 
@@ -170,8 +170,10 @@ static int directive(struct loader *ld, const char *file, int line, const char *
         }
         if (strcmp(key, "include") == 0) {
             if (!*value || strchr(value, '/') || value[0] == '.')
-                return sk_err_msg(err, EINVAL, "%s:%d: @include takes a file name of the policy "
-                                  "directory", file, line);
+                return sk_err_msg(err, EINVAL,
+                                  "%s:%d: @include takes a file name of the policy "
+                                  "directory",
+                                  file, line);
             int rc = load_file(ld, value, err);
             return rc < 0 ? sk_err_wrap(err, "%s:%d", file, line) : 0;
         }
@@ -197,7 +199,7 @@ static int directive(struct loader *ld, const char *file, int line, const char *
         r->id = xstrdup(value);
         r->file = xstrdup(file);
         r->line = line;
-        r->severity = (enum severity)-1;
+        r->severity = (enum severity) - 1;
         r->qstart = ld->q.len;
         *cur = r;
         return 0;
@@ -206,8 +208,10 @@ static int directive(struct loader *ld, const char *file, int line, const char *
         return sk_err_msg(err, EINVAL, "%s:%d: @%s outside a rule", file, line, key);
     if (strcmp(key, "category") == 0) {
         if (strcmp(value, "syntax") == 0)
-            return sk_err_msg(err, EINVAL, "%s:%d: the syntax category is built in; a rule "
-                              "cannot use it", file, line);
+            return sk_err_msg(err, EINVAL,
+                              "%s:%d: the syntax category is built in; a rule "
+                              "cannot use it",
+                              file, line);
         if (!category_valid(value))
             return sk_err_msg(err, EINVAL, "%s:%d: unknown category '%s'", file, line, value);
         free(r->category);
@@ -215,8 +219,10 @@ static int directive(struct loader *ld, const char *file, int line, const char *
     } else if (strcmp(key, "severity") == 0) {
         int s = severity_parse(value);
         if (s < 0)
-            return sk_err_msg(err, EINVAL, "%s:%d: severity must be low, medium, high or "
-                              "critical", file, line);
+            return sk_err_msg(err, EINVAL,
+                              "%s:%d: severity must be low, medium, high or "
+                              "critical",
+                              file, line);
         r->severity = (enum severity)s;
     } else if (strcmp(key, "cwe") == 0) {
         if (!cwe_valid(value))
@@ -226,8 +232,7 @@ static int directive(struct loader *ld, const char *file, int line, const char *
         r->cwe = xstrdup(value);
     } else if (strcmp(key, "message") == 0) {
         if (!*value || strlen(value) > 200)
-            return sk_err_msg(err, EINVAL, "%s:%d: @message must be 1-200 characters", file,
-                              line);
+            return sk_err_msg(err, EINVAL, "%s:%d: @message must be 1-200 characters", file, line);
         free(r->message);
         r->message = xstrdup(value);
     } else if (strcmp(key, "names") == 0) {
@@ -235,8 +240,10 @@ static int directive(struct loader *ld, const char *file, int line, const char *
              tok = strtok_r(NULL, " \t", &save)) {
             r->names = xrealloc(r->names, (r->nnames + 1) * sizeof(*r->names));
             if (name_pat_parse(tok, &r->names[r->nnames]) < 0)
-                return sk_err_msg(err, EINVAL, "%s:%d: bad name pattern '%s' (use a.b, a.b* or "
-                                  "*.b)", file, line, tok);
+                return sk_err_msg(err, EINVAL,
+                                  "%s:%d: bad name pattern '%s' (use a.b, a.b* or "
+                                  "*.b)",
+                                  file, line, tok);
             /* The name walk resolves Python and ECMAScript only. */
             r->nnames++;
         }
@@ -249,8 +256,8 @@ static int directive(struct loader *ld, const char *file, int line, const char *
         if (c == CHECK_NONE)
             return sk_err_msg(err, EINVAL, "%s:%d: unknown check '%s'", file, line, value);
         if (!(fams & (1u << ld->family)))
-            return sk_err_msg(err, EINVAL, "%s:%d: check '%s' is not available for %s", file,
-                              line, value, ld->lang->name);
+            return sk_err_msg(err, EINVAL, "%s:%d: check '%s' is not available for %s", file, line,
+                              value, ld->lang->name);
         r->check = c;
     } else if (strcmp(key, "lang") == 0) {
         bool found = false;
@@ -382,8 +389,9 @@ static int line_at(const struct lang_policy *lp, const struct ast_rule *r, size_
 }
 
 static const char *const query_errors[] = {
-    "none", "syntax", "unknown node type", "unknown field", "unknown capture",
-    "impossible structure", "language",
+    "none",          "syntax",          "unknown node type",
+    "unknown field", "unknown capture", "impossible structure",
+    "language",
 };
 
 static void pred_free(struct pred *pr)
@@ -457,13 +465,12 @@ static int compile_predicates(struct lang_policy *lp, uint32_t i, struct pattern
         else
             return sk_err_msg(err, EINVAL, "%s: unknown predicate #%s", where, name);
         uint32_t nargs = end - k - 1;
-        if (nargs < (pr.op == PRED_DYNAMIC ? 1u : 2u)
-            || st[k + 1].type != TSQueryPredicateStepTypeCapture)
-            return sk_err_msg(err, EINVAL, "%s: #%s takes a capture and at least one value",
-                              where, name);
-        if (pr.op == PRED_DYNAMIC && lp->family == FAM_SOLIDITY)
-            return sk_err_msg(err, EINVAL, "%s: #%s is not available for solidity", where,
+        if (nargs < (pr.op == PRED_DYNAMIC ? 1u : 2u) ||
+            st[k + 1].type != TSQueryPredicateStepTypeCapture)
+            return sk_err_msg(err, EINVAL, "%s: #%s takes a capture and at least one value", where,
                               name);
+        if (pr.op == PRED_DYNAMIC && lp->family == FAM_SOLIDITY)
+            return sk_err_msg(err, EINVAL, "%s: #%s is not available for solidity", where, name);
         pr.capture = st[k + 1].value_id;
         if (pr.op == PRED_EQ && st[k + 2].type == TSQueryPredicateStepTypeCapture) {
             if (nargs != 2)
@@ -471,8 +478,9 @@ static int compile_predicates(struct lang_policy *lp, uint32_t i, struct pattern
             pr.rhs_is_capture = true;
             pr.rhs_capture = st[k + 2].value_id;
         } else {
-            if ((pr.op == PRED_EQ || pr.op == PRED_MATCH || pr.op == PRED_SCOPE || pr.op == PRED_FILE)
-                && nargs != 2)
+            if ((pr.op == PRED_EQ || pr.op == PRED_MATCH || pr.op == PRED_SCOPE ||
+                 pr.op == PRED_FILE) &&
+                nargs != 2)
                 return sk_err_msg(err, EINVAL, "%s: #%s takes two arguments", where, name);
             pr.strs = xcalloc(nargs > 1 ? nargs - 1 : 1, sizeof(*pr.strs));
             for (uint32_t a = k + 2; a < end; a++) {
@@ -490,9 +498,9 @@ static int compile_predicates(struct lang_policy *lp, uint32_t i, struct pattern
                               name);
         if (pr.op == PRED_DYNAMIC)
             lp->needs_names = true; /* it follows bindings */
-        if ((pr.op == PRED_MATCH || pr.op == PRED_SCOPE || pr.op == PRED_FILE
-             || pr.op == PRED_DYNAMIC)
-            && pr.nstrs) {
+        if ((pr.op == PRED_MATCH || pr.op == PRED_SCOPE || pr.op == PRED_FILE ||
+             pr.op == PRED_DYNAMIC) &&
+            pr.nstrs) {
             /* POSIX extended syntax (glibc), with a leading (?i) for a
              * case-insensitive match, the one inline flag queries use. */
             const char *re = pr.strs[0];
@@ -519,8 +527,7 @@ static int compile_predicates(struct lang_policy *lp, uint32_t i, struct pattern
             for (size_t a = 0; a < pr.nstrs; a++) {
                 if (name_pat_parse(pr.strs[a], &pr.pats[a]) < 0) {
                     pred_free(&pr);
-                    return sk_err_msg(err, EINVAL, "%s: bad name pattern '%s'", where,
-                                      pr.strs[a]);
+                    return sk_err_msg(err, EINVAL, "%s: bad name pattern '%s'", where, pr.strs[a]);
                 }
                 pr.npats++;
             }
@@ -609,9 +616,9 @@ static int compile_query(struct lang_policy *lp, struct sk_err *err)
         }
         bool has_hit = false;
         for (size_t k = start; k + 4 <= end; k++)
-            if (memcmp(lp->qsrc + k, "@hit", 4) == 0
-                && (k + 4 == end || !(isalnum((unsigned char)lp->qsrc[k + 4])
-                                      || lp->qsrc[k + 4] == '_' || lp->qsrc[k + 4] == '.')))
+            if (memcmp(lp->qsrc + k, "@hit", 4) == 0 &&
+                (k + 4 == end || !(isalnum((unsigned char)lp->qsrc[k + 4]) ||
+                                   lp->qsrc[k + 4] == '_' || lp->qsrc[k + 4] == '.')))
                 has_hit = true;
         if (!has_hit || hit_id == UINT32_MAX)
             return sk_err_msg(err, EINVAL, "%s: the pattern has no @hit capture", where);

@@ -116,8 +116,8 @@ static bool pat_match(const struct name_pat *p, const char *name, size_t len)
 {
     switch (p->form) {
     case NAME_EXACT:
-        return len >= p->len && memcmp(name, p->text, p->len) == 0
-               && (len == p->len || name[p->len] == '.');
+        return len >= p->len && memcmp(name, p->text, p->len) == 0 &&
+               (len == p->len || name[p->len] == '.');
     case NAME_PREFIX:
         return len >= p->len && memcmp(name, p->text, p->len) == 0;
     default:
@@ -145,9 +145,9 @@ bool names_match(const struct name_pat *pats, size_t npats, const char *name)
 /* The name index                                                         */
 
 struct nent {
-    const char *text;  /* not owned: the rule's pattern */
+    const char *text; /* not owned: the rule's pattern */
     size_t len;
-    uint8_t form;      /* NAME_EXACT or NAME_SUFFIX */
+    uint8_t form; /* NAME_EXACT or NAME_SUFFIX */
     int rule;
     struct nent *next;
 };
@@ -252,9 +252,10 @@ static void *arena_alloc(struct run *r, size_t n)
     n = (n + 7) & ~(size_t)7;
     struct chunk *c = r->chunks;
     if (n > ARENA_CHUNK / 4) {
-        /* Large pieces get a chunk of their own behind the current one. */
+        /* Large pieces get a chunk of their own behind the current one,
+         * marked full: its allocation is only n bytes long. */
         struct chunk *big = xmalloc(sizeof(*big) - ARENA_CHUNK + n);
-        big->used = n;
+        big->used = ARENA_CHUNK;
         if (c) {
             big->next = c->next;
             c->next = big;
@@ -304,8 +305,7 @@ void scope_enter(struct run *r, uint32_t start, uint32_t end)
         r->capscopes *= 2;
         r->scopes = xrealloc(r->scopes, r->capscopes * sizeof(*r->scopes));
     }
-    r->scopes[r->nscopes] =
-        (struct scope){r->scope, r->scopes[r->scope].depth + 1, start, end};
+    r->scopes[r->nscopes] = (struct scope){r->scope, r->scopes[r->scope].depth + 1, start, end};
     r->scope = r->nscopes++;
 }
 
@@ -315,35 +315,60 @@ void scope_leave(struct run *r)
         r->scope = r->scopes[r->scope].parent;
 }
 
+#define DECL_BUCKETS 1024
+
+static size_t decl_hash(uint32_t scope, const char *name, size_t len)
+{
+    return (hash(name, len) ^ (scope * 2654435761u)) & (DECL_BUCKETS - 1);
+}
+
 void scope_declare(struct run *r, const char *name, size_t len, int how)
 {
     scopes_init(r);
-    if (r->ndecls == r->capdecls) {
-        r->capdecls = r->capdecls ? r->capdecls * 2 : 64;
-        r->decls = xrealloc(r->decls, r->capdecls * sizeof(*r->decls));
+    if (!r->decl_tab) {
+        r->decl_tab = arena_alloc(r, DECL_BUCKETS * sizeof(*r->decl_tab));
+        memset(r->decl_tab, 0, DECL_BUCKETS * sizeof(*r->decl_tab));
     }
-    r->decls[r->ndecls++] = (struct decl){r->scope, how, arena_dup(r, name, len), len};
+    struct decl *d = arena_alloc(r, sizeof(*d));
+    *d = (struct decl){r->scope, how, arena_dup(r, name, len), len, NULL};
+    size_t h = decl_hash(r->scope, name, len);
+    d->next = r->decl_tab[h];
+    r->decl_tab[h] = d;
 }
 
-/* How `name` is declared in scope `s` (-1: not at all). */
+/* How `name` is declared in scope `s` (-1: not at all; the latest wins). */
 static int declared(const struct run *r, uint32_t s, const char *name, size_t len)
 {
-    int how = -1;
-    for (size_t i = 0; i < r->ndecls; i++)
-        if (r->decls[i].scope == s && r->decls[i].len == len
-            && memcmp(r->decls[i].name, name, len) == 0)
-            how = r->decls[i].how;
-    return how;
+    if (!r->decl_tab)
+        return -1;
+    for (const struct decl *d = r->decl_tab[decl_hash(s, name, len)]; d; d = d->next)
+        if (d->scope == s && d->len == len && memcmp(d->name, name, len) == 0)
+            return d->how;
+    return -1;
 }
 
 uint32_t scope_at(const struct run *r, uint32_t start, uint32_t end)
 {
-    uint32_t best = 0;
-    for (uint32_t i = 1; i < r->nscopes; i++)
-        if (r->scopes[i].start <= start && end <= r->scopes[i].end
-            && r->scopes[i].depth > r->scopes[best].depth)
-            best = i;
-    return best;
+    /* Scopes are made in pre-order, so their starts ascend: the last one
+     * starting at or before `start` is the innermost candidate, and if it
+     * ends too early, one of its enclosing scopes holds the node. */
+    if (r->nscopes <= 1)
+        return 0;
+    uint32_t lo = 1, hi = r->nscopes;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (r->scopes[mid].start <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t s = lo - 1;
+    for (int guard = 0; s != 0 && guard < 100000; guard++) {
+        if (r->scopes[s].start <= start && end <= r->scopes[s].end)
+            return s;
+        s = r->scopes[s].parent;
+    }
+    return 0;
 }
 
 /* Is scope `a` the scope `s` or one that encloses it? */
@@ -461,8 +486,8 @@ const struct binding *bind_next(const struct run *r, const char *key, size_t kle
         return NULL;
     const struct binding *b = it ? it->next : r->btab[hash(key, klen) & (r->btab_size - 1)];
     for (; b; b = b->next)
-        if (b->klen == klen && memcmp(b->key, key, klen) == 0
-            && (!r->scopes || encloses(r, b->scope, r->scope)))
+        if (b->klen == klen && memcmp(b->key, key, klen) == 0 &&
+            (!r->scopes || encloses(r, b->scope, r->scope)))
             return b;
     return NULL;
 }
@@ -478,9 +503,7 @@ void run_names_close(struct run *r)
     free(r->scopes);
     r->scopes = NULL;
     r->nscopes = r->capscopes = 0;
-    free(r->decls);
-    r->decls = NULL;
-    r->ndecls = r->capdecls = 0;
+    r->decl_tab = NULL;
     free(r->btab);
     r->btab = NULL;
     r->btab_size = r->nbindings = 0;
@@ -517,7 +540,7 @@ void resolving_pop(struct run *r)
 struct bcache {
     const char *key; /* arena */
     size_t klen;
-    uint32_t scope;  /* the scope it was looked up from */
+    uint32_t scope; /* the scope it was looked up from */
     int n;
     const char **names; /* arena */
     struct bcache *next;
@@ -528,10 +551,18 @@ void bound_names(struct run *r, const char *key, size_t klen, int depth,
                  struct cands *out)
 {
     cands_clear(out);
+    /* A key bound only in the module scope (attributes, module names)
+     * resolves the same from every scope: one cache entry serves all. */
+    bool module_only = true;
+    for (const struct binding *b = r->btab ? r->btab[hash(key, klen) & (r->btab_size - 1)] : NULL;
+         b && module_only; b = b->next)
+        if (b->klen == klen && memcmp(b->key, key, klen) == 0 && b->scope != 0)
+            module_only = false;
+    uint32_t cscope = module_only ? UINT32_MAX : r->scope;
     size_t h = hash(key, klen) & (BCACHE_SIZE - 1);
     if (r->bcache)
         for (const struct bcache *c = r->bcache[h]; c; c = c->next)
-            if (c->klen == klen && c->scope == r->scope && memcmp(c->key, key, klen) == 0) {
+            if (c->klen == klen && c->scope == cscope && memcmp(c->key, key, klen) == 0) {
                 for (int i = 0; i < c->n; i++)
                     cands_add(out, c->names[i], strlen(c->names[i]), NULL, 0);
                 return;
@@ -552,7 +583,7 @@ void bound_names(struct run *r, const char *key, size_t klen, int depth,
     struct bcache *c = arena_alloc(r, sizeof(*c));
     c->key = arena_dup(r, key, klen);
     c->klen = klen;
-    c->scope = r->scope;
+    c->scope = cscope;
     c->n = out->n;
     c->names = arena_alloc(r, (size_t)(out->n ? out->n : 1) * sizeof(*c->names));
     for (int i = 0; i < out->n; i++)

@@ -29,8 +29,8 @@
 /* Namespaces whose attributes are plain builtins. */
 static bool builtins_like(const char *s)
 {
-    return strcmp(s, "builtins") == 0 || strcmp(s, "__builtins__") == 0
-           || strcmp(s, "__builtin__") == 0 || strcmp(s, NAME_NS) == 0;
+    return strcmp(s, "builtins") == 0 || strcmp(s, "__builtins__") == 0 ||
+           strcmp(s, "__builtin__") == 0 || strcmp(s, NAME_NS) == 0;
 }
 
 /* "builtins.exec" is exec: `from builtins import exec as e` imports it. */
@@ -48,9 +48,9 @@ static const char *strip_builtins(const char *name)
 /* Attributes of the builtins namespace that are not builtins themselves. */
 static bool namespace_attr(const char *attr)
 {
-    return strcmp(attr, "__dict__") == 0 || strcmp(attr, "__getattribute__") == 0
-           || strcmp(attr, "__getattr__") == 0 || strcmp(attr, "get") == 0
-           || strcmp(attr, "__getitem__") == 0;
+    return strcmp(attr, "__dict__") == 0 || strcmp(attr, "__getattribute__") == 0 ||
+           strcmp(attr, "__getattr__") == 0 || strcmp(attr, "get") == 0 ||
+           strcmp(attr, "__getitem__") == 0;
 }
 
 static TSNode field(TSNode n, TSFieldId id)
@@ -67,8 +67,8 @@ static TSNode arg_at(const struct run *r, TSNode args, uint32_t i)
         enum nk kind = node_kind(r, a);
         if (kind == NK_KWARG || strcmp(ts_node_type(a), "comment") == 0)
             continue;
-        if (strcmp(ts_node_type(a), "list_splat") == 0
-            || strcmp(ts_node_type(a), "dictionary_splat") == 0)
+        if (strcmp(ts_node_type(a), "list_splat") == 0 ||
+            strcmp(ts_node_type(a), "dictionary_splat") == 0)
             return (TSNode){0};
         if (k++ == i)
             return a;
@@ -97,21 +97,44 @@ static int decode_py(char *buf, int n, const char *s, size_t len, bool raw)
             char e = s[++i];
             size_t digits = 0;
             switch (e) {
-            case 'n': cp = '\n'; break;
-            case 't': cp = '\t'; break;
-            case 'r': cp = '\r'; break;
-            case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+            case 'n':
+                cp = '\n';
+                break;
+            case 't':
+                cp = '\t';
+                break;
+            case 'r':
+                cp = '\r';
+                break;
+            case '0':
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+            case '7':
                 cp = 0;
                 for (size_t k = 0; k < 3 && i < len && s[i] >= '0' && s[i] <= '7'; k++, i++)
                     cp = cp * 8 + (unsigned long)(s[i] - '0');
                 i--;
                 break;
-            case 'x': digits = 2; break;
-            case 'u': digits = 4; break;
-            case 'U': digits = 8; break;
-            case '\n': continue;
-            case 'N': return -1; /* \N{NAME}: not worth a name table */
-            default: cp = (unsigned char)e; break;
+            case 'x':
+                digits = 2;
+                break;
+            case 'u':
+                digits = 4;
+                break;
+            case 'U':
+                digits = 8;
+                break;
+            case '\n':
+                continue;
+            case 'N':
+                return -1; /* \N{NAME}: not worth a name table */
+            default:
+                cp = (unsigned char)e;
+                break;
             }
             if (digits) {
                 cp = 0;
@@ -156,8 +179,8 @@ static int fold_string(struct run *r, TSNode n, char *buf, int depth)
         } else if (strcmp(type, "string_content") == 0) {
             len = decode_py(buf, len, t, tl, raw);
         } else if (strcmp(type, "interpolation") == 0) {
-            if (!ts_node_is_null(ts_node_child_by_field_name(ch, "type_conversion", 15))
-                || !ts_node_is_null(ts_node_child_by_field_name(ch, "format_specifier", 16)))
+            if (!ts_node_is_null(ts_node_child_by_field_name(ch, "type_conversion", 15)) ||
+                !ts_node_is_null(ts_node_child_by_field_name(ch, "format_specifier", 16)))
                 return -1;
             char sub[AST_FOLD_MAX + 1];
             int k = py_fold(r, ts_node_child_by_field_name(ch, "expression", 10), sub, depth + 1);
@@ -242,9 +265,9 @@ static int fold_call(struct run *r, TSNode n, char *buf, int depth)
             return len;
         }
         int len;
-        if ((strcmp(m, "lower") == 0 || strcmp(m, "upper") == 0 || strcmp(m, "strip") == 0
-             || strcmp(m, "decode") == 0 || strcmp(m, "encode") == 0)
-            && (len = py_fold(r, obj, buf, depth + 1)) >= 0) {
+        if ((strcmp(m, "lower") == 0 || strcmp(m, "upper") == 0 || strcmp(m, "strip") == 0 ||
+             strcmp(m, "decode") == 0 || strcmp(m, "encode") == 0) &&
+            (len = py_fold(r, obj, buf, depth + 1)) >= 0) {
             if (m[0] == 'l' || m[0] == 'u')
                 for (int i = 0; i < len; i++)
                     buf[i] = (char)(m[0] == 'l' ? tolower((unsigned char)buf[i])
@@ -427,8 +450,8 @@ static void resolve_value(struct run *r, const struct binding *b, struct cands *
 }
 
 /* Add the names `key` is bound to (plus `rest`, a dotted tail). */
-static void add_bound(struct run *r, const char *key, size_t klen, const char *rest,
-                      size_t rlen, struct cands *out, int depth)
+static void add_bound(struct run *r, const char *key, size_t klen, const char *rest, size_t rlen,
+                      struct cands *out, int depth)
 {
     struct cands v;
     bound_names(r, key, klen, depth, resolve_binding, &v);
@@ -540,8 +563,8 @@ static void add_lookup(struct cands *out, const char *ns, const char *key, int k
 static bool namespace_like(const char *s)
 {
     size_t n = strlen(s);
-    return builtins_like(s) || strcmp(s, "sys.modules") == 0
-           || (n >= 8 && strcmp(s + n - 8, "__dict__") == 0);
+    return builtins_like(s) || strcmp(s, "sys.modules") == 0 ||
+           (n >= 8 && strcmp(s + n - 8, "__dict__") == 0);
 }
 
 static void resolve_subscript(struct run *r, TSNode n, struct cands *out, int depth)
@@ -587,8 +610,9 @@ static void resolve_call(struct run *r, TSNode n, struct cands *out, int depth)
     for (int i = 0; i < fc.n; i++) {
         const char *f = fc.s[i];
         size_t fl = strlen(f);
-        if ((strcmp(f, "object.__getattribute__") == 0 || strcmp(f, "type.__getattribute__") == 0)
-            && !ts_node_is_null(a0)) {
+        if ((strcmp(f, "object.__getattribute__") == 0 ||
+             strcmp(f, "type.__getattribute__") == 0) &&
+            !ts_node_is_null(a0)) {
             /* object.__getattribute__(obj, 'name') is getattr(obj, 'name'). */
             struct cands o;
             cands_clear(&o);
@@ -606,7 +630,8 @@ static void resolve_call(struct run *r, TSNode n, struct cands *out, int depth)
             snprintf(base, sizeof(base), "%.*s", (int)(fl - getattr_suffix(f, fl)), f);
             char key[AST_FOLD_MAX + 1];
             int kl = py_fold(r, a0, key, depth + 1);
-            add_member(out, base, kl >= 0 ? key : NAME_DYN, kl >= 0 ? (size_t)kl : strlen(NAME_DYN));
+            add_member(out, base, kl >= 0 ? key : NAME_DYN,
+                       kl >= 0 ? (size_t)kl : strlen(NAME_DYN));
             named = true;
         } else if (strcmp(f, "getattr") == 0 && !ts_node_is_null(a0)) {
             struct cands o;
@@ -622,9 +647,9 @@ static void resolve_call(struct run *r, TSNode n, struct cands *out, int depth)
                     add_member(out, o.s[k], NAME_DYN, strlen(NAME_DYN));
             }
             named = true;
-        } else if ((strcmp(f, "__import__") == 0 || strcmp(f, "importlib.import_module") == 0
-                    || strcmp(f, "importlib.__import__") == 0)
-                   && !ts_node_is_null(a0)) {
+        } else if ((strcmp(f, "__import__") == 0 || strcmp(f, "importlib.import_module") == 0 ||
+                    strcmp(f, "importlib.__import__") == 0) &&
+                   !ts_node_is_null(a0)) {
             char mod[AST_FOLD_MAX + 1];
             int ml = py_fold(r, a0, mod, depth + 1);
             if (ml > 0 && ml < AST_NAME_MAX)
@@ -632,9 +657,9 @@ static void resolve_call(struct run *r, TSNode n, struct cands *out, int depth)
             else
                 cands_add(out, NAME_DYNMOD, strlen(NAME_DYNMOD), NULL, 0);
             named = true;
-        } else if ((strcmp(f, "globals") == 0 || strcmp(f, "locals") == 0
-                    || strcmp(f, "vars") == 0)
-                   && ts_node_is_null(a0)) {
+        } else if ((strcmp(f, "globals") == 0 || strcmp(f, "locals") == 0 ||
+                    strcmp(f, "vars") == 0) &&
+                   ts_node_is_null(a0)) {
             cands_add(out, NAME_NS, strlen(NAME_NS), NULL, 0);
             named = true;
         } else if (strcmp(f, "vars") == 0) {
@@ -644,9 +669,10 @@ static void resolve_call(struct run *r, TSNode n, struct cands *out, int depth)
             for (int k = 0; k < o.n; k++)
                 cands_add(out, o.s[k], strlen(o.s[k]), ".__dict__", 9);
             named = true;
-        } else if (fl > 4 && (strcmp(f + fl - 4, ".get") == 0
-                              || (fl > 12 && strcmp(f + fl - 12, ".__getitem__") == 0))
-                   && !ts_node_is_null(a0)) {
+        } else if (fl > 4 &&
+                   (strcmp(f + fl - 4, ".get") == 0 ||
+                    (fl > 12 && strcmp(f + fl - 12, ".__getitem__") == 0)) &&
+                   !ts_node_is_null(a0)) {
             /* globals().get('eval'), __builtins__.__dict__.__getitem__(k) */
             char ns[AST_NAME_MAX];
             snprintf(ns, sizeof(ns), "%.*s", (int)(fl - (f[fl - 1] == 't' ? 4 : 12)), f);
@@ -810,8 +836,8 @@ static void each_import(struct run *r, TSNode n, bool from,
             if (from)
                 bound = name;
         } else if (strcmp(type, "aliased_import") == 0) {
-            if (dotted_name(r, field(ch, r->lp->f.name), name, sizeof(name)) < 0
-                || ident_name(r, field(ch, r->lp->f.alias), alias, sizeof(alias)) < 0)
+            if (dotted_name(r, field(ch, r->lp->f.name), name, sizeof(name)) < 0 ||
+                ident_name(r, field(ch, r->lp->f.alias), alias, sizeof(alias)) < 0)
                 continue;
             bound = alias;
         } else if (strcmp(type, "wildcard_import") == 0) {
@@ -880,7 +906,6 @@ void py_bind_node(struct run *r, TSNode n)
     }
 }
 
-
 /* ---------------------------------------------------------------------- */
 /* Reference roots                                                        */
 
@@ -920,12 +945,12 @@ bool py_reference(struct run *r, TSNode n, TSNode parent, TSFieldId fid, struct 
             return false;
         if (!ts_node_is_null(parent)) {
             const char *pt = ts_node_type(parent);
-            if (strcmp(pt, "dotted_name") == 0 || strcmp(pt, "aliased_import") == 0
-                || ((strcmp(pt, "default_parameter") == 0
-                     || strcmp(pt, "typed_default_parameter") == 0)
-                    && fid == f->name)
-                || strcmp(pt, "typed_parameter") == 0 || strcmp(pt, "list_splat_pattern") == 0
-                || strcmp(pt, "dictionary_splat_pattern") == 0)
+            if (strcmp(pt, "dotted_name") == 0 || strcmp(pt, "aliased_import") == 0 ||
+                ((strcmp(pt, "default_parameter") == 0 ||
+                  strcmp(pt, "typed_default_parameter") == 0) &&
+                 fid == f->name) ||
+                strcmp(pt, "typed_parameter") == 0 || strcmp(pt, "list_splat_pattern") == 0 ||
+                strcmp(pt, "dictionary_splat_pattern") == 0)
                 return false;
         }
         /* fall through */
@@ -954,9 +979,8 @@ static bool py_const(struct run *r, TSNode n, int depth)
 {
     char buf[AST_FOLD_MAX + 1];
     const char *t = ts_node_type(n);
-    return node_kind(r, n) == NK_INTEGER || strcmp(t, "float") == 0 || strcmp(t, "true") == 0
-           || strcmp(t, "false") == 0 || strcmp(t, "none") == 0
-           || py_fold(r, n, buf, depth + 1) >= 0;
+    return node_kind(r, n) == NK_INTEGER || strcmp(t, "float") == 0 || strcmp(t, "true") == 0 ||
+           strcmp(t, "false") == 0 || strcmp(t, "none") == 0 || py_fold(r, n, buf, depth + 1) >= 0;
 }
 
 static bool py_stringish(struct run *r, TSNode n)
@@ -1001,8 +1025,8 @@ static bool dynamic(struct run *r, TSNode n, int depth)
     case NK_STRING:
         for (uint32_t c = 0; c < ts_node_named_child_count(n); c++) {
             TSNode ch = ts_node_named_child(n, c);
-            if (strcmp(ts_node_type(ch), "interpolation") == 0
-                && !py_const(r, ts_node_child_by_field_name(ch, "expression", 10), depth))
+            if (strcmp(ts_node_type(ch), "interpolation") == 0 &&
+                !py_const(r, ts_node_child_by_field_name(ch, "expression", 10), depth))
                 return true;
         }
         return false;
@@ -1016,8 +1040,8 @@ static bool dynamic(struct run *r, TSNode n, int depth)
         const char *op = node_text(r, field(n, r->lp->f.operator_), &ol);
         TSNode left = field(n, r->lp->f.left), right = field(n, r->lp->f.right);
         if (ol == 1 && op[0] == '%')
-            return (py_stringish(r, left) || dynamic(r, left, depth + 1))
-                   && !py_const(r, right, depth);
+            return (py_stringish(r, left) || dynamic(r, left, depth + 1)) &&
+                   !py_const(r, right, depth);
         if (ol == 1 && op[0] == '+') {
             bool ls = py_stringish(r, left) || dynamic(r, left, depth + 1);
             bool rs = py_stringish(r, right) || dynamic(r, right, depth + 1);
@@ -1032,8 +1056,8 @@ static bool dynamic(struct run *r, TSNode n, int depth)
             return false;
         TSNode args = field(n, r->lp->f.arguments);
         if (strcmp(m, "format") == 0 || strcmp(m, "format_map") == 0)
-            return (py_stringish(r, obj) || dynamic(r, obj, depth + 1))
-                   && ts_node_named_child_count(args) > 0 && !py_const(r, n, depth);
+            return (py_stringish(r, obj) || dynamic(r, obj, depth + 1)) &&
+                   ts_node_named_child_count(args) > 0 && !py_const(r, n, depth);
         if (strcmp(m, "join") == 0)
             return py_stringish(r, obj) && !py_const(r, n, depth);
         return false;

@@ -234,19 +234,18 @@ static void hits_to_section(struct run *r, struct check_section *out)
     for (size_t i = 0; i < r->nhits; i++) {
         const struct hit *h = &r->hits[i];
         if (h->rule == RULE_SYNTAX) {
-            check_section_add(out, "ast-policy", AST_SYNTAX_RULE, "syntax", SEV_HIGH,
-                              (int)h->line, (int)h->column, h->what, NULL);
+            check_section_add(out, "ast-policy", AST_SYNTAX_RULE, "syntax", SEV_HIGH, (int)h->line,
+                              (int)h->column, h->what, NULL);
             continue;
         }
         const struct ast_rule *rule = &r->lp->rules[h->rule];
         cleanup_free char *msg = message_for(rule->message, h->what);
-        check_section_add(out, "ast-policy", rule->id, rule->category, rule->severity,
-                          (int)h->line, (int)h->column, msg, rule->cwe);
+        check_section_add(out, "ast-policy", rule->id, rule->category, rule->severity, (int)h->line,
+                          (int)h->column, msg, rule->cwe);
     }
     if (r->hits_capped)
         check_section_add(out, "ast-policy", "too-many-findings", "other", SEV_HIGH, 0, 0,
-                          "more findings than the AST policy reports; the rest were dropped",
-                          NULL);
+                          "more findings than the AST policy reports; the rest were dropped", NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -510,9 +509,8 @@ static bool pred_node(struct run *r, const struct pred *pr, TSNode n, const TSQu
         return regex_text(&pr->re, t, len);
     }
     case PRED_DYNAMIC:
-        return r->lp->family == FAM_PYTHON
-                   ? py_dynamic(r, n, pr->has_re ? &pr->re : NULL, 0)
-                   : ecma_dynamic(r, n, pr->has_re ? &pr->re : NULL, 0);
+        return r->lp->family == FAM_PYTHON ? py_dynamic(r, n, pr->has_re ? &pr->re : NULL, 0)
+                                           : ecma_dynamic(r, n, pr->has_re ? &pr->re : NULL, 0);
     case PRED_SCOPE: {
         /* The nearest enclosing function (not class), else the whole file:
          * found on the way down from the root, in one pass (walking up
@@ -635,7 +633,8 @@ static bool parse_progress(TSParseState *st)
     return run_expired(st->payload);
 }
 
-static void fail(struct check_section *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct check_section *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void fail(struct check_section *out, const char *fmt, ...)
 {
@@ -653,9 +652,9 @@ void ast_policy_check(const struct ast_policy *p, const struct lang *lang, const
     ast_policy_check_timed(p, lang, code, len, extra_allow, out, NULL);
 }
 
-void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
-                            const char *code, size_t len, const char *extra_allow,
-                            struct check_section *out, struct ast_phases *phases)
+void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang, const char *code,
+                            size_t len, const char *extra_allow, struct check_section *out,
+                            struct ast_phases *phases)
 {
     double t0 = sk_now_ms();
     if (phases)
@@ -679,8 +678,8 @@ void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
     };
     r.rule_on = xcalloc(lp->nrules ? lp->nrules : 1, sizeof(*r.rule_on));
     for (size_t i = 0; i < lp->nrules; i++)
-        r.rule_on[i] = !list_has(p->allow, lp->rules[i].category)
-                       && !list_has(extra_allow, lp->rules[i].category);
+        r.rule_on[i] = !list_has(p->allow, lp->rules[i].category) &&
+                       !list_has(extra_allow, lp->rules[i].category);
 
     TSParser *parser = ts_parser_new();
     ts_parser_set_language(parser, lp->ts);
@@ -704,9 +703,8 @@ void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
             phases->names = t2 - t1;
             phases->query = t3 - t2;
         }
-        for (size_t i = 0; i < lp->nrules && !r.timed_out; i++)
-            if (lp->rules[i].check != CHECK_NONE && r.rule_on[i])
-                check_run(&r, (int)i, lp->rules[i].check);
+        if (!r.timed_out)
+            checks_run(&r);
     }
     hits_to_section(&r, out);
     double ms = sk_now_ms() - t0;
@@ -737,8 +735,7 @@ int ast_tree_string(const struct lang *lang, const char *code, size_t len, char 
                     struct sk_err *err)
 {
     if (len > AST_DEFAULT_MAX_BYTES)
-        return sk_err_msg(err, EFBIG, "code is %zu bytes; at most %d", len,
-                          AST_DEFAULT_MAX_BYTES);
+        return sk_err_msg(err, EFBIG, "code is %zu bytes; at most %d", len, AST_DEFAULT_MAX_BYTES);
     TSParser *parser = ts_parser_new();
     ts_parser_set_language(parser, lang->grammar());
     TSTree *tree = ts_parser_parse_string(parser, NULL, code ? code : "", (uint32_t)len);

@@ -56,22 +56,22 @@ struct ast_phases {
 };
 
 /* ast_policy_check() that also reports its phases in `phases` (may be NULL). */
-void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang,
-                            const char *code, size_t len, const char *extra_allow,
-                            struct check_section *out, struct ast_phases *phases);
+void ast_policy_check_timed(const struct ast_policy *p, const struct lang *lang, const char *code,
+                            size_t len, const char *extra_allow, struct check_section *out,
+                            struct ast_phases *phases);
 
 /* What a rule is, for listings (docs/policy.md, `skitty policy`) and tests. */
 struct ast_rule_info {
     const char *id;       /* "py.eval"; owned by the policy */
     const char *category; /* owned by the policy */
     enum severity severity;
-    const char *cwe;      /* NULL when none; owned by the policy */
-    const char *message;  /* may hold "{}" (what matched); owned by the policy */
-    const char *file;     /* the policy file that declares it; owned by the policy */
-    int line;             /* of its @rule directive */
-    int patterns;         /* query patterns */
-    size_t names;         /* @names patterns */
-    bool check;           /* has a structural check in C */
+    const char *cwe;     /* NULL when none; owned by the policy */
+    const char *message; /* may hold "{}" (what matched); owned by the policy */
+    const char *file;    /* the policy file that declares it; owned by the policy */
+    int line;            /* of its @rule directive */
+    int patterns;        /* query patterns */
+    size_t names;        /* @names patterns */
+    bool check;          /* has a structural check in C */
 };
 
 /* Number of rules the policy holds for `lang`. */

@@ -24,22 +24,21 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: skitty policy list [--lang L] [--format text|md|json]\n"
-            "       skitty policy check --lang L FILE|-\n"
-            "       skitty policy tree --lang L FILE|-\n\n"
-            "  list    the rules of the AST policy: id, category, severity, CWE, message\n"
-            "  check   hold one file against the AST policy alone; prints the\n"
-            "          ast_validation section as JSON\n"
-            "  tree    print the tree-sitter syntax tree of a file (to write queries)\n\n"
-            "  -l, --lang L        python, javascript, typescript or solidity\n"
-            "  -f, --format F      list format: text (default), md or json\n"
-            "  -p, --policy DIR    policy directory (default: <server.data_dir>/policy)\n"
-            "  -a, --allow CATS    allowed categories, comma-separated\n"
-            "                      (default: checks.allow_categories)\n"
-            "  -c, --config FILE   configuration file (also $SKITTY_CONFIG)\n\n"
-            "Exit codes (check): 0 nothing found, 1 advisories only (low/medium),\n"
-            "2 violations (high/critical), 3 the check could not complete; 64 usage.\n");
+    fprintf(out, "usage: skitty policy list [--lang L] [--format text|md|json]\n"
+                 "       skitty policy check --lang L FILE|-\n"
+                 "       skitty policy tree --lang L FILE|-\n\n"
+                 "  list    the rules of the AST policy: id, category, severity, CWE, message\n"
+                 "  check   hold one file against the AST policy alone; prints the\n"
+                 "          ast_validation section as JSON\n"
+                 "  tree    print the tree-sitter syntax tree of a file (to write queries)\n\n"
+                 "  -l, --lang L        python, javascript, typescript or solidity\n"
+                 "  -f, --format F      list format: text (default), md or json\n"
+                 "  -p, --policy DIR    policy directory (default: <server.data_dir>/policy)\n"
+                 "  -a, --allow CATS    allowed categories, comma-separated\n"
+                 "                      (default: checks.allow_categories)\n"
+                 "  -c, --config FILE   configuration file (also $SKITTY_CONFIG)\n\n"
+                 "Exit codes (check): 0 nothing found, 1 advisories only (low/medium),\n"
+                 "2 violations (high/critical), 3 the check could not complete; 64 usage.\n");
 }
 
 static const char *md_escape(const char *s, char *buf, size_t cap)
@@ -64,9 +63,10 @@ static int list(const struct ast_policy *p, const struct lang *only, const char 
             continue;
         size_t n = ast_policy_rule_count(p, lang);
         if (md)
-            printf("\n### %s (%zu rules)\n\n| rule | category | severity | CWE | finds | message |\n"
-                   "|---|---|---|---|---|---|\n",
-                   lang->name, n);
+            printf(
+                "\n### %s (%zu rules)\n\n| rule | category | severity | CWE | finds | message |\n"
+                "|---|---|---|---|---|---|\n",
+                lang->name, n);
         for (size_t i = 0; i < n; i++) {
             struct ast_rule_info ri;
             ast_policy_rule_info(p, lang, i, &ri);
@@ -147,9 +147,9 @@ int cmd_policy(int argc, char **argv)
     const char *file = optind + 1 < argc ? argv[optind + 1] : NULL;
     const struct lang *lang = lname ? lang_by_name(lname) : NULL;
     bool is_list = strcmp(what, "list") == 0;
-    if ((lname && !lang) || (!is_list && strcmp(what, "check") && strcmp(what, "tree"))
-        || (!is_list && (!lang || !file || optind + 2 != argc)) || (is_list && optind + 1 != argc)
-        || (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json"))) {
+    if ((lname && !lang) || (!is_list && strcmp(what, "check") && strcmp(what, "tree")) ||
+        (!is_list && (!lang || !file || optind + 2 != argc)) || (is_list && optind + 1 != argc) ||
+        (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json"))) {
         if (lname && !lang)
             fprintf(stderr, "skitty policy: unknown language '%s' (one of %s)\n", lname,
                     lang_names());

@@ -296,8 +296,8 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             struct ast_rule_info ri;
             ast_policy_rule_info(p, lang, i, &ri);
-            ok(cov.fired[l][i] && cov.rejected[l][i], "%s: rule %s has a positive and a negative case",
-               lang->name, ri.id);
+            ok(cov.fired[l][i] && cov.rejected[l][i],
+               "%s: rule %s has a positive and a negative case", lang->name, ri.id);
             if (!cov.fired[l][i] || !cov.rejected[l][i])
                 printf("#   positive %s, negative %s\n", cov.fired[l][i] ? "yes" : "no",
                        cov.rejected[l][i] ? "yes" : "no");

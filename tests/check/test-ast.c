@@ -109,7 +109,8 @@ static void test_bad_policies(void)
          "unknown directive @frobnicate"},
         {";; @rule a.b\n;; @category other\n;; @severity low\n;; @message m\n(call\n",
          "python.scm:5: rule a.b: query error"},
-        {";; @rule a.b\n;; @category other\n;; @severity low\n;; @message m\n\n(no_such_node) @hit\n",
+        {";; @rule a.b\n;; @category other\n;; @severity low\n;; @message m\n\n(no_such_node) "
+         "@hit\n",
          "python.scm:6: rule a.b: query error (unknown node type)"},
         {";; @rule a.b\n;; @category other\n;; @severity low\n;; @message m\n(call) @x\n",
          "no @hit capture"},
@@ -121,7 +122,8 @@ static void test_bad_policies(void)
          "bad regular expression"},
         {";; @rule a.b\n;; @category other\n;; @severity low\n;; @message m\n;; @names a*b\n",
          "bad name pattern 'a*b'"},
-        {";; @rule a.b\n;; @category other\n;; @severity low\n;; @message m\n;; @check reentrancy\n",
+        {";; @rule a.b\n;; @category other\n;; @severity low\n;; @message m\n;; @check "
+         "reentrancy\n",
          "not available for python"},
         {";; @rule a.b\n;; @category other\n;; @severity low\n;; @message m\n;; @check nope\n",
          "unknown check 'nope'"},
@@ -168,8 +170,8 @@ static void test_allow(void)
 {
     struct sk_err err = {0};
     struct ast_policy *p = NULL;
-    ok(ast_policy_new(policy_dir, "filesystem, nope", &p, &err) < 0
-           && strstr(err.msg, "unknown category 'nope'"),
+    ok(ast_policy_new(policy_dir, "filesystem, nope", &p, &err) < 0 &&
+           strstr(err.msg, "unknown category 'nope'"),
        "an unknown allowed category is refused");
     ok(ast_policy_new(policy_dir, "syntax", &p, &err) < 0, "syntax cannot be allowed");
     ok(ast_policy_new(policy_dir, "filesystem,solidity_*", &p, &err) == 0,
@@ -232,8 +234,8 @@ static void test_section(const struct ast_policy *p)
     const char broken[] = "def f():\n    return (1,\n";
     check(p, LANG_PYTHON, broken, strlen(broken), NULL, &s);
     f = find(&s, AST_SYNTAX_RULE);
-    ok(f && f->line >= 1 && f->column >= 1 && strcmp(f->category, "syntax") == 0
-           && f->severity == SEV_HIGH,
+    ok(f && f->line >= 1 && f->column >= 1 && strcmp(f->category, "syntax") == 0 &&
+           f->severity == SEV_HIGH,
        "syntax error finding (%d:%d)", f ? f->line : 0, f ? f->column : 0);
     is_int(s.status, CHECK_OK, "a syntax error is a finding, not a failure");
     check_section_close(&s);
@@ -248,7 +250,8 @@ static void test_section(const struct ast_policy *p)
     /* Bytes that are not text: no crash, and eval after a NUL is seen. */
     const char nul[] = "a = 1\0\xff\xfe\neval(x)\n";
     check(p, LANG_PYTHON, nul, sizeof(nul) - 1, NULL, &s);
-    ok(s.status == CHECK_OK && find(&s, AST_SYNTAX_RULE), "NUL and invalid UTF-8: a syntax finding");
+    ok(s.status == CHECK_OK && find(&s, AST_SYNTAX_RULE),
+       "NUL and invalid UTF-8: a syntax finding");
     check_section_close(&s);
 }
 
@@ -384,8 +387,8 @@ static void test_rules(const struct ast_policy *p)
         for (size_t i = 0; i < n; i++) {
             struct ast_rule_info ri;
             ast_policy_rule_info(p, lang, i, &ri);
-            good &= ri.id && ri.category && ri.message && ri.file && ri.line > 0
-                    && (ri.patterns > 0 || ri.names > 0 || ri.check);
+            good &= ri.id && ri.category && ri.message && ri.file && ri.line > 0 &&
+                    (ri.patterns > 0 || ri.names > 0 || ri.check);
         }
         ok(good, "%s: %zu rules, each with id, category, message and a way to match", lang->name,
            n);
