@@ -202,7 +202,11 @@ enum verdict checker_verdict(const struct checker *c, const struct check_section
             ran_all = false;
         for (size_t j = 0; j < s->nfindings; j++) {
             const struct finding *f = &s->findings[j];
-            if (strcmp(f->tool, CHECK_TOOL_AST) == 0 || (int)f->severity >= block)
+            /* An AST policy violation (high or critical) blocks whatever the
+             * thresholds say; its low and medium rules are advisories, judged
+             * like any other finding. */
+            bool violation = strcmp(f->tool, CHECK_TOOL_AST) == 0 && f->severity >= SEV_HIGH;
+            if (violation || (int)f->severity >= block)
                 return VERDICT_BLOCK;
             if ((int)f->severity >= warn)
                 v = VERDICT_WARN;

@@ -10,8 +10,10 @@
  * `warn` (or `block` with checks.on_incomplete = block), and so does a call
  * with no sections at all.
  *
- * A finding is an AST policy violation when its tool is CHECK_TOOL_AST;
- * every such finding blocks, whatever its severity.
+ * A finding is an AST policy violation when its tool is CHECK_TOOL_AST and
+ * its severity is high or critical: every violation blocks, whatever the
+ * thresholds say. The policy's low and medium rules are advisories, judged
+ * by the thresholds like any analyser finding.
  */
 #pragma once
 

@@ -82,14 +82,18 @@ int main(void)
     is_int(verdict2(c, &ast, &stat), VERDICT_BLOCK, "a high finding blocks");
     is_int(verdict2(c, &none, &stat), VERDICT_BLOCK, "a high finding blocks even if AST failed");
 
-    /* Any AST policy finding blocks, whatever its severity. */
+    /* An AST policy advisory (low, medium) warns like any finding; a
+     * violation (high, critical) blocks whatever the thresholds. */
     struct check_section ast2;
     ok_section(&ast2);
-    check_section_add(&ast2, CHECK_TOOL_AST, "py-network", "network", SEV_LOW, 1, 1,
-                      "socket use", NULL);
+    check_section_add(&ast2, CHECK_TOOL_AST, "py.insecure-random", "crypto", SEV_LOW, 1, 1,
+                      "random for a secret", NULL);
     struct check_section clean;
     ok_section(&clean);
-    is_int(verdict2(c, &ast2, &clean), VERDICT_BLOCK, "a low AST policy finding blocks");
+    is_int(verdict2(c, &ast2, &clean), VERDICT_WARN, "a low AST policy advisory warns");
+    check_section_add(&ast2, CHECK_TOOL_AST, "py-network", "network", SEV_HIGH, 2, 1,
+                      "socket use", NULL);
+    is_int(verdict2(c, &ast2, &clean), VERDICT_BLOCK, "a high AST policy violation blocks");
     checker_free(c);
 
     /* Configured thresholds. */
