@@ -76,6 +76,27 @@ def run_ast(samples):
     return res
 
 
+@stage("analysers")
+def run_analysers(samples):
+    """The static analysers (bandit, ESLint, tsc, solhint, solc and the secret
+    scanner) as the pipeline runs them: warm workers in the sandbox, through
+    `skitty scan --jsonl`; their findings only (the AST column is apart)."""
+    exe = os.path.join(BUILD, "skitty")
+    inp = "".join(json.dumps({"id": s.id, "lang": s.lang, "code": s.code}) + "\n" for s in samples)
+    out = subprocess.run([exe, "scan", "--jsonl", "-"], input=inp, capture_output=True, text=True).stdout
+    res = {}
+    for line in out.splitlines():
+        r = json.loads(line)
+        if "id" not in r:
+            continue
+        sec = r.get("static_analysis", {})
+        res[r["id"]] = [Finding(f["rule"], f["line"], f["cwe"], f["category"], f["severity"])
+                        for f in sec.get("findings", [])]
+        if sec.get("status") != "ok":
+            res[r["id"]].append(Finding("status-" + sec.get("status", "?"), 0, None, "error", "high"))
+    return res
+
+
 def run_stages(names, samples):
     results = {}
     for n in names:
@@ -475,7 +496,7 @@ def floors(results, stages):
 
 
 def main():
-    stages = [s for s in os.environ.get("STAGES", "ast").split(",") if s]
+    stages = [s for s in os.environ.get("STAGES", "ast,analysers").split(",") if s]
     for s in stages:
         if s not in STAGES:
             sys.exit(f"detect: unknown stage {s} (have: {', '.join(STAGES)})")

@@ -3,8 +3,8 @@
 # public datasets in ../shared/datasets (see bench/detect.py for the sets
 # and the protocol). Writes its section of BENCHMARKS.md.
 #
-#   bench/detect.sh                 the AST policy (the stages in $STAGES,
-#                                   default "ast"; bench/detect.py lists them)
+#   bench/detect.sh                 the AST policy and the analysers (the stages in $STAGES,
+#                                   default "ast,analysers"; bench/detect.py lists them)
 #   STAGES=ast,analysers bench/detect.sh
 #
 # Skips, with a message, when the datasets folder is absent. Not part of
@@ -21,7 +21,7 @@ fi
 BUILD=${BUILD:-build}
 export BUILD
 ninja -C "$BUILD" >/dev/null
-STAGES=${STAGES:-ast}
+STAGES=${STAGES:-ast,analysers}
 export STAGES
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

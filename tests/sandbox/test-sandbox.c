@@ -240,7 +240,13 @@ static void test_proc(void)
     is_str(buf, "ping\n", "the line echoed");
     ok(sandbox_proc_memory_kb(p) > 0, "memory of its cgroup (%lld KiB)",
        (long long)sandbox_proc_memory_kb(p));
+    /* A reader thread collects stderr: give it a moment to catch the line. */
     char *tail = sandbox_proc_stderr(p);
+    for (int i = 0; i < 200 && strcmp(tail, "started\n") != 0; i++) {
+        free(tail);
+        usleep(10 * 1000);
+        tail = sandbox_proc_stderr(p);
+    }
     is_str(tail, "started\n", "stderr collected");
     free(tail);
     close(sandbox_proc_stdin(p)); /* cat sees EOF and exits */
