@@ -281,26 +281,30 @@ def sven_report(results, stages):
 # ---------------------------------------------------------------------------
 # Solidity
 
-# Our rules per SmartBugs (DASP) category; compiler-version style rules are
-# not scored (notes/codesec.md).
+# Our rules per SmartBugs (DASP) category: the AST policy's ids, solhint's
+# rule ids and solc's error codes. Compiler-version style rules are not
+# scored (notes/codesec.md).
 DASP = {
-    "reentrancy": {"sol.reentrancy"},
-    "unchecked_low_level_calls": {"sol.unchecked-call", "sol.unchecked-call-result"},
+    "reentrancy": {"sol.reentrancy", "reentrancy"},
+    "unchecked_low_level_calls": {"sol.unchecked-call", "sol.unchecked-call-result",
+                                  "no-unchecked-calls", "avoid-low-level-calls", "check-send-result",
+                                  "9302", "5878"},
     "access_control": {"sol.tx-origin", "sol.delegatecall", "sol.selfdestruct", "sol.arbitrary-send", "sol.constructor-name",
-                       "sol.unprotected-owner"},
+                       "sol.unprotected-owner", "avoid-tx-origin", "avoid-suicide"},
     "arithmetic": {"sol.arithmetic"},
-    "bad_randomness": {"sol.weak-randomness", "sol.timestamp"},
-    "time_manipulation": {"sol.timestamp"},
-    "denial_of_service": {"sol.unchecked-call"},
+    "bad_randomness": {"sol.weak-randomness", "sol.timestamp", "not-rely-on-block-hash", "not-rely-on-time"},
+    "time_manipulation": {"sol.timestamp", "not-rely-on-time"},
+    "denial_of_service": {"sol.unchecked-call", "multiple-sends"},
     "front_running": set(),
     "other": set(),
     "short_addresses": set(),
 }
 
 SOLIDIFI = {
-    "Re-entrancy": {"sol.reentrancy"},
-    "tx.origin": {"sol.tx-origin"},
-    "Unchecked-Send": {"sol.unchecked-call", "sol.unchecked-call-result", "sol.arbitrary-send"},
+    "Re-entrancy": {"sol.reentrancy", "reentrancy"},
+    "tx.origin": {"sol.tx-origin", "avoid-tx-origin"},
+    "Unchecked-Send": {"sol.unchecked-call", "sol.unchecked-call-result", "sol.arbitrary-send",
+                       "check-send-result", "no-unchecked-calls", "9302", "5878"},
 }
 
 
