@@ -517,6 +517,31 @@ static void settle_explanation(struct request *r, char *prev, bool kept)
     free(prev);
 }
 
+/*
+ * Settle a repair candidate: when kept, its code (already in r->code), its
+ * sections and its verdict replace the request's; when not, the code from
+ * `before` comes back and the candidate's sections are dropped. Either way
+ * `ast` and `stat` are consumed.
+ */
+static void settle_candidate(struct request *r, bool kept, const char *before,
+                             struct check_section *ast, struct check_section *stat,
+                             enum verdict v, const char *reason)
+{
+    if (!kept) {
+        free(r->code);
+        r->code = xstrdup(before);
+        check_section_close(ast);
+        check_section_close(stat);
+        return;
+    }
+    check_section_close(&r->ast);
+    check_section_close(&r->stat);
+    r->ast = *ast;
+    r->stat = *stat;
+    r->verdict = v;
+    snprintf(r->reason, sizeof(r->reason), "%s", reason);
+}
+
 /* Record one repair round in the report and the audit detail. */
 static void record_round(struct request *r, const char *trigger, json_t *findings,
                          const char *verdict, const char *error, const char *code_before,
@@ -573,23 +598,22 @@ static void stage_repair(struct request *r)
                                               r->ast.nfindings + r->stat.nfindings);
         record_round(r, trigger, findings, verdict_name(v), NULL, before, r->code, better);
         settle_explanation(r, prev, better);
-        if (!better) {
-            free(r->code);
-            r->code = xstrdup(before);
-            check_section_close(&ast);
-            check_section_close(&stat);
+        settle_candidate(r, better, before, &ast, &stat, v, reason);
+        if (!better)
             return;
-        }
-        check_section_close(&r->ast);
-        check_section_close(&r->stat);
-        r->ast = ast;
-        r->stat = stat;
-        r->verdict = v;
-        snprintf(r->reason, sizeof(r->reason), "%s", reason);
     }
 }
 
 /* ---------------------------------------------------------- the sandbox */
+
+/* execution_results for code that was not run, and why. */
+static json_t *not_run(const char *why)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:n, s:n, s:i, s:i, s:i, s:b, s:s}", "output", "",
+                     "errors", "", "compilation_status", "not_run", "status", "not_run",
+                     "exit_code", "signal", "wall_ms", 0, "cpu_ms", 0, "max_rss_kb", 0,
+                     "output_truncated", 0, "reason", why);
+}
 
 /*
  * Run `code` in the sandbox and return its execution_results (a new
@@ -601,10 +625,7 @@ static json_t *run_code(struct request *r, const char *code, const char *stage, 
 {
     *clean = false;
     if (!r->p->sandbox_ok)
-        return json_pack("{s:s, s:s, s:s, s:s, s:n, s:n, s:i, s:i, s:i, s:b, s:s}", "output", "",
-                         "errors", "", "compilation_status", "not_run", "status", "not_run",
-                         "exit_code", "signal", "wall_ms", 0, "cpu_ms", 0, "max_rss_kb", 0,
-                         "output_truncated", 0, "reason", r->p->sandbox_error);
+        return not_run(r->p->sandbox_error);
     struct sandbox_limits limits;
     sandbox_limits_default(&limits, r->p->cfg);
     double left = remaining(r);
@@ -632,10 +653,7 @@ static json_t *run_code(struct request *r, const char *code, const char *stage, 
     json_t *j;
     if (ret < 0) {
         sk_log(SK_LOG_ERROR, r->in->request_id, "sandbox failed: %s", err.msg);
-        j = json_pack("{s:s, s:s, s:s, s:s, s:n, s:n, s:i, s:i, s:i, s:b, s:s}", "output", "",
-                      "errors", "", "compilation_status", "not_run", "status", "not_run",
-                      "exit_code", "signal", "wall_ms", 0, "cpu_ms", 0, "max_rss_kb", 0,
-                      "output_truncated", 0, "reason", err.msg);
+        j = not_run(err.msg);
     } else {
         j = exec_result_to_json(&res);
         *clean = !strcmp(json_string_value(json_object_get(j, "status")), "ok") &&
@@ -649,13 +667,6 @@ static json_t *run_code(struct request *r, const char *code, const char *stage, 
     return j;
 }
 
-static json_t *not_run(const char *why)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:n, s:n, s:i, s:i, s:i, s:b, s:s}", "output", "",
-                     "errors", "", "compilation_status", "not_run", "status", "not_run",
-                     "exit_code", "signal", "wall_ms", 0, "cpu_ms", 0, "max_rss_kb", 0,
-                     "output_truncated", 0, "reason", why);
-}
 
 /* The error text of a run, for the model: compiler errors and stderr. */
 static char *run_errors(json_t *exec)
@@ -701,20 +712,11 @@ static void stage_exec(struct request *r, bool retry)
     record_round(r, "runtime_error", findings_json(&ast, &stat), verdict_name(v), NULL, before,
                  r->code, rerun_clean);
     settle_explanation(r, prev, rerun_clean);
+    settle_candidate(r, rerun_clean, before, &ast, &stat, v, reason);
     if (!rerun_clean) {
-        free(r->code);
-        r->code = xstrdup(before);
-        check_section_close(&ast);
-        check_section_close(&stat);
         json_decref(rerun);
         return;
     }
-    check_section_close(&r->ast);
-    check_section_close(&r->stat);
-    r->ast = ast;
-    r->stat = stat;
-    r->verdict = v;
-    snprintf(r->reason, sizeof(r->reason), "%s", reason);
     json_decref(r->execution);
     r->execution = rerun;
 }

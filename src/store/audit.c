@@ -129,6 +129,44 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *out)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -EIO;
 }
 
+/*
+ * Open the file with `flags`, set the busy timeout and read the schema
+ * version, refusing one newer than this build knows. Returns 0 and *db, or a
+ * negative errno (and *db is closed).
+ */
+static int open_db(const char *path, int flags, sqlite3 **db, int64_t *version,
+                   struct sk_err *err)
+{
+    int rc = sqlite3_open_v2(path, db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
+    int ret = 0;
+    *version = 0;
+    if (rc != SQLITE_OK) {
+        ret = db_error(err, *db, rc, path);
+    } else {
+        sqlite3_busy_timeout(*db, 5000);
+        if (query_int(*db, "PRAGMA user_version", version) < 0)
+            ret = db_error(err, *db, SQLITE_ERROR, "reading the schema version");
+        else if (*version > AUDIT_SCHEMA_VERSION)
+            ret = sk_err_msg(err, EPROTO,
+                             "audit log %s has schema version %lld; this build knows %d", path,
+                             (long long)*version, AUDIT_SCHEMA_VERSION);
+    }
+    if (ret < 0) {
+        sqlite3_close(*db);
+        *db = NULL;
+    }
+    return ret;
+}
+
+static struct audit *audit_new(sqlite3 *db, int version)
+{
+    struct audit *a = xcalloc(1, sizeof(*a));
+    a->db = db;
+    a->version = version;
+    pthread_mutex_init(&a->lock, NULL);
+    return a;
+}
+
 int audit_open(const char *path, struct audit **out, struct sk_err *err)
 {
     /* Create the parent directory if it is missing (e.g. var/ on a fresh clone). */
@@ -141,26 +179,12 @@ int audit_open(const char *path, struct audit **out, struct sk_err *err)
             return sk_err_make(err, errno, "audit log: cannot create %s", dir);
     }
 
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                             NULL);
-    if (rc != SQLITE_OK) {
-        int ret = db_error(err, db, rc, path);
-        sqlite3_close(db);
+    sqlite3 *db;
+    int64_t version;
+    int ret = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db, &version, err);
+    if (ret < 0)
         return ret;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    int64_t version = 0;
-    int ret = 0;
-    if (query_int(db, "PRAGMA user_version", &version) < 0)
-        ret = db_error(err, db, SQLITE_ERROR, "reading the schema version");
-    else if (version > AUDIT_SCHEMA_VERSION)
-        ret = sk_err_msg(err, EPROTO,
-                         "audit log %s has schema version %lld; this build knows %d", path,
-                         (long long)version, AUDIT_SCHEMA_VERSION);
-    if (!ret)
-        ret = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+    ret = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
     if (!ret)
         ret = exec_sql(db, schema, err);
     if (!ret && version == 1) /* 1 -> 2: the detail column */
@@ -172,10 +196,7 @@ int audit_open(const char *path, struct audit **out, struct sk_err *err)
         return ret;
     }
 
-    struct audit *a = xcalloc(1, sizeof(*a));
-    a->db = db;
-    a->version = AUDIT_SCHEMA_VERSION;
-    pthread_mutex_init(&a->lock, NULL);
+    struct audit *a = audit_new(db, AUDIT_SCHEMA_VERSION);
     if (sqlite3_prepare_v2(db, insert_sql, -1, &a->insert, NULL) != SQLITE_OK) {
         ret = db_error(err, db, SQLITE_ERROR, "preparing insert");
         audit_close(a);
@@ -195,25 +216,12 @@ int audit_open(const char *path, struct audit **out, struct sk_err *err)
 
 int audit_open_readonly(const char *path, struct audit **out, struct sk_err *err)
 {
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        int ret = db_error(err, db, rc, path);
-        sqlite3_close(db);
+    sqlite3 *db;
+    int64_t version;
+    int ret = open_db(path, SQLITE_OPEN_READONLY, &db, &version, err);
+    if (ret < 0)
         return ret;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    int64_t version = 0;
-    if (query_int(db, "PRAGMA user_version", &version) < 0 || version > AUDIT_SCHEMA_VERSION) {
-        sqlite3_close(db);
-        return sk_err_msg(err, EPROTO, "audit log %s: unknown schema version %lld", path,
-                          (long long)version);
-    }
-    struct audit *a = xcalloc(1, sizeof(*a));
-    a->db = db;
-    a->version = (int)version;
-    pthread_mutex_init(&a->lock, NULL);
-    *out = a;
+    *out = audit_new(db, (int)version);
     return 0;
 }
 
