@@ -18,7 +18,7 @@
 // adds a ruleId:null warning for each such comment, which we pass on.
 import { createRequire } from "node:module";
 import path from "node:path";
-import readline from "node:readline";
+import { serve } from "./protocol.js";
 import { Linter } from "eslint";
 import security from "eslint-plugin-security";
 import noUnsanitized from "eslint-plugin-no-unsanitized";
@@ -185,15 +185,4 @@ function answer(req) {
 // Warm up: the first lint pays for loading every rule.
 check("const a = require('fs');\na.readFileSync(process.argv[2]);\n");
 
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of rl) {
-  let resp;
-  try {
-    const req = JSON.parse(line);
-    if (req === null || typeof req !== "object") throw new Error("request must be a JSON object");
-    resp = answer(req);
-  } catch (e) {
-    resp = { ok: false, error: `${e && e.name}: ${e && e.message}` };
-  }
-  process.stdout.write(JSON.stringify(resp) + "\n");
-}
+serve(answer);

@@ -22,7 +22,7 @@
 // callback: nothing is read from disk (error 6275 is reported).
 "use strict";
 
-const readline = require("node:readline");
+const { serve } = require("./protocol.js");
 const solc = require("solc");
 
 const fullVersion = solc.version();
@@ -124,15 +124,4 @@ function answer(req) {
 
 check("pragma solidity ^0.8.0;\ncontract W { function f() public pure returns (uint) { return 1; } }\n");
 
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on("line", (line) => {
-  let resp;
-  try {
-    const req = JSON.parse(line);
-    if (req === null || typeof req !== "object") throw new Error("request must be a JSON object");
-    resp = answer(req);
-  } catch (e) {
-    resp = { ok: false, error: `${e && e.name}: ${e && e.message}` };
-  }
-  process.stdout.write(JSON.stringify(resp) + "\n");
-});
+serve(answer);

@@ -22,7 +22,7 @@
 "use strict";
 
 const path = require("node:path");
-const readline = require("node:readline");
+const { serve } = require("./protocol.js");
 const ts = require("typescript");
 
 const ROOT = path.resolve(__dirname, "..");
@@ -110,15 +110,4 @@ function answer(req) {
 // Warm up: the first check parses the standard library and @types/node.
 check("import fs from 'fs';\nconst a: number[] = Array.from([1]);\nconsole.log(a, fs.existsSync('x'));\n");
 
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on("line", (line) => {
-  let resp;
-  try {
-    const req = JSON.parse(line);
-    if (req === null || typeof req !== "object") throw new Error("request must be a JSON object");
-    resp = answer(req);
-  } catch (e) {
-    resp = { ok: false, error: `${e && e.name}: ${e && e.message}` };
-  }
-  process.stdout.write(JSON.stringify(resp) + "\n");
-});
+serve(answer);
