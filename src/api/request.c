@@ -24,6 +24,34 @@ static int get_text(json_t *doc, const char *key, size_t max, const char **out, 
     return 0;
 }
 
+/* The optional network grant: {"allow": ["HOST:PORT", ...]} on the
+ * endpoints that run code. Its entries are judged by the pipeline. */
+static int get_network(json_t *root, enum endpoint endpoint, struct pipeline_input *in,
+                       struct sk_err *err)
+{
+    json_t *net = json_object_get(root, "network");
+    if (!net || json_is_null(net))
+        return 0;
+    if (endpoint == ENDPOINT_COMPLETE)
+        return sk_err_msg(err, EINVAL, "field 'network' is accepted by /generate and /debug only");
+    json_t *allow = json_object_get(net, "allow");
+    if (!json_is_object(net) || json_object_size(net) != 1 || !json_is_array(allow) ||
+        json_array_size(allow) == 0 || json_array_size(allow) > NET_MAX_RULES)
+        return sk_err_msg(err, EINVAL,
+                          "field 'network' must be {\"allow\": [\"HOST:PORT\", ...]} with 1 to %d "
+                          "entries",
+                          NET_MAX_RULES);
+    size_t i;
+    json_t *v;
+    json_array_foreach(allow, i, v) {
+        if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 299)
+            return sk_err_msg(err, EINVAL, "field 'network.allow[%zu]' must be a HOST:PORT string",
+                              i);
+        in->net_allow[in->net_nallow++] = json_string_value(v);
+    }
+    return 0;
+}
+
 int api_parse_request(enum endpoint endpoint, const struct sk_config *cfg, const char *body,
                       size_t len, json_t **doc, struct pipeline_input *in, struct sk_err *err)
 {
@@ -61,6 +89,8 @@ int api_parse_request(enum endpoint endpoint, const struct sk_config *cfg, const
         break;
     }
     if (ret < 0)
+        return ret;
+    if ((ret = get_network(root, endpoint, in, err)) < 0)
         return ret;
     /* jansson accepts \u0000 only with JSON_ALLOW_NUL, which we do not set, so the
      * strings hold no NUL byte and can be used as C strings. */

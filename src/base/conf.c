@@ -95,6 +95,13 @@ static const struct opt opts[] = {
     DBL("guard", "block_threshold", guard_block_threshold, 0, 1),
     SIZE("guard", "max_prompt_bytes", max_prompt_bytes, 16, 16 << 20),
 
+    BOOL("network", "grants", network_grants),
+    STR("network", "allow", network_allow),
+    INT("network", "max_connections", network_max_connections, 1, 1024),
+    INT("network", "max_kb", network_max_kb, 1, 1 << 22),
+    INT("network", "connect_timeout_ms", network_connect_timeout_ms, 100, 60000),
+    INT("network", "connection_s", network_connection_s, 1, 3600),
+
     INT("pipeline", "repair_rounds", repair_rounds, 0, 10),
     STR("export", "redact", export_redact),
     BOOL("pipeline", "withhold_blocked", withhold_blocked),
@@ -138,6 +145,10 @@ void sk_config_defaults(struct sk_config *cfg)
     cfg->sandbox_max_wall_s = 60;
     cfg->sandbox_uid_base = 100000;
     cfg->sandbox_uid_count = 1000;
+    cfg->network_max_connections = 16;
+    cfg->network_max_kb = 8192;
+    cfg->network_connect_timeout_ms = 3000;
+    cfg->network_connection_s = 10;
 
     snprintf(cfg->block_severity, sizeof(cfg->block_severity), "high");
     snprintf(cfg->warn_severity, sizeof(cfg->warn_severity), "low");

@@ -104,6 +104,14 @@ struct sk_config {
     int repair_rounds;          /* model repair rounds for block/warn; default 2 */
     bool withhold_blocked;      /* empty `code` on a block verdict; default true */
 
+    /* [network] (grants of network access to single runs; see net/net.h) */
+    bool network_grants;          /* requests may ask for a grant; default false */
+    char network_allow[1024];     /* the operator's allowlist: HOST:PORT entries, comma-separated */
+    int network_max_connections;  /* connections per run; default 16 */
+    int network_max_kb;           /* bytes per run (both directions), KiB; default 8192 */
+    int network_connect_timeout_ms; /* resolving and connecting one destination; default 3000 */
+    int network_connection_s;     /* life of one connection; default 10 */
+
     /* [export] */
     char export_redact[512];    /* POSIX ERE; matches in exported prompts become [REDACTED] */
 

@@ -115,7 +115,6 @@ static int start_sandboxed(const struct worker_spec *spec, struct worker *w, str
             .work_bytes = 1 << 20,
             .work_inodes = 64,
         },
-        .network = false,
     };
     int ret = sandbox_proc_start(&ss, &w->proc, err);
     if (ret < 0)

@@ -8,7 +8,10 @@
  * Exits 0 when the sandbox worked, whatever the program did (its fate is
  * in "status" and "exit_code"); 3 when the sandbox itself failed (with a
  * message naming what failed); 64 on bad usage. The limits may be changed
- * per run, within the configured maxima.
+ * per run, within the configured maxima. --allow HOST:PORT (repeatable)
+ * grants the run network to those destinations through the egress proxy,
+ * when the configuration's [network] section permits it (net/net.h);
+ * the JSON then has a "network" report of every connection.
  */
 #include "config.h"
 
@@ -17,6 +20,7 @@
 #include "base/util.h"
 #include "exec/exec.h"
 #include "lang/lang.h"
+#include "net/net.h"
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
@@ -41,6 +45,9 @@ static void usage(FILE *out)
             "  --pids N           process and thread limit (default [sandbox] pids, max 4096)\n"
             "  --output-kb N      cap per output stream (default [sandbox] output_kb, max 16384)\n"
             "  --stdin FILE       feed FILE to the program's standard input\n"
+            "  --allow HOST:PORT  network to this destination through the egress proxy\n"
+            "                     (repeatable; needs [network] grants = true and an\n"
+            "                     allowlist covering it)\n"
             "  --pretty           indent the JSON\n"
             "  --config PATH      configuration file (default $SKITTY_CONFIG)\n\n"
             "Exit codes: 0 the sandbox worked (whatever the program did);\n"
@@ -72,7 +79,7 @@ static const struct lang *lang_from_path(const char *path)
 int cmd_run(int argc, char **argv)
 {
     enum { OPT_LANG = 1, OPT_TIMEOUT, OPT_MEMORY, OPT_CPUS, OPT_PIDS, OPT_OUTPUT, OPT_STDIN,
-           OPT_PRETTY, OPT_CONFIG, OPT_HELP };
+           OPT_PRETTY, OPT_CONFIG, OPT_ALLOW, OPT_HELP };
     static const struct option opts[] = {
         {"lang", required_argument, NULL, OPT_LANG},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -82,6 +89,7 @@ int cmd_run(int argc, char **argv)
         {"output-kb", required_argument, NULL, OPT_OUTPUT},
         {"stdin", required_argument, NULL, OPT_STDIN},
         {"pretty", no_argument, NULL, OPT_PRETTY},
+        {"allow", required_argument, NULL, OPT_ALLOW},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -89,6 +97,8 @@ int cmd_run(int argc, char **argv)
     const char *lang_name = NULL, *config = NULL, *stdin_path = NULL;
     const char *o_timeout = NULL, *o_memory = NULL, *o_cpus = NULL, *o_pids = NULL,
                *o_output = NULL;
+    const char *allow[NET_MAX_RULES + 1];
+    size_t nallow = 0;
     bool pretty = false;
     int c;
     optind = 1;
@@ -102,6 +112,13 @@ int cmd_run(int argc, char **argv)
         case OPT_OUTPUT: o_output = optarg; break;
         case OPT_STDIN: stdin_path = optarg; break;
         case OPT_PRETTY: pretty = true; break;
+        case OPT_ALLOW:
+            if (nallow == NET_MAX_RULES + 1) {
+                fprintf(stderr, "skitty run: at most %d --allow\n", NET_MAX_RULES);
+                return EXIT_USAGE;
+            }
+            allow[nallow++] = optarg;
+            break;
         case OPT_CONFIG: config = optarg; break;
         case 'h':
         case OPT_HELP: usage(stdout); return 0;
@@ -172,9 +189,17 @@ int cmd_run(int argc, char **argv)
         lim.output_bytes = (size_t)v << 10;
     }
 
+    struct sk_err err;
+    struct net_policy netpol;
+    struct net_grant grant;
+    if (nallow && (net_policy_from_config(&cfg, &netpol, &err) < 0 ||
+                   net_grant_make(&netpol, allow, nallow, &grant, &err) < 0)) {
+        fprintf(stderr, "skitty run: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+
     /* Before anything else starts a thread (and before reading input, so a
      * broken host is reported first). */
-    struct sk_err err;
     if (sandbox_init(&cfg, &err) < 0 || exec_init(&cfg, &err) < 0) {
         fprintf(stderr, "skitty run: %s\n", err.msg);
         return EXIT_INCOMPLETE;
@@ -193,7 +218,7 @@ int cmd_run(int argc, char **argv)
     }
 
     struct exec_result res;
-    if (exec_run(lang, code, len, in, in_len, &lim, &res, &err) < 0) {
+    if (exec_run(lang, code, len, in, in_len, &lim, nallow ? &grant : NULL, &res, &err) < 0) {
         fprintf(stderr, "skitty run: %s\n", err.msg);
         goto out;
     }

@@ -39,6 +39,16 @@ static struct {
 static const char *const run_env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp",
                                       "LANG=C.UTF-8", "TMPDIR=/tmp", NULL};
 
+/* The same, for a run holding a network grant: every client that honours
+ * the usual proxy variables goes through the run's egress proxy. */
+#define SK_STR_(x) #x
+#define SK_STR(x) SK_STR_(x)
+#define PROXY_URL "http://127.0.0.1:" SK_STR(NET_PROXY_PORT)
+static const char *const run_env_net[] = {
+    "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp",
+    "http_proxy=" PROXY_URL, "https_proxy=" PROXY_URL, "HTTP_PROXY=" PROXY_URL,
+    "HTTPS_PROXY=" PROXY_URL, NULL};
+
 static bool executable(const char *path)
 {
     return access(path, X_OK) == 0;
@@ -81,20 +91,26 @@ void exec_result_close(struct exec_result *res)
         sandbox_result_close(&res->run);
     free(res->compile_errors);
     free(res->summary);
+    json_decref(res->network);
     exec_result_init(res);
 }
 
 /* ------------------------------------------------------------ helpers -- */
 
+/* Run one step. With a grant, the step gets the egress proxy and
+ * *network its report (replacing what was there). */
 static int run_one(const char *const *argv, const char *file, const char *code, size_t len,
                    const char *stdin_data, size_t stdin_len, const char *const *binds,
-                   const struct sandbox_limits *limits, struct sandbox_result *out,
-                   struct sk_err *err)
+                   const struct sandbox_limits *limits, const struct net_grant *grant,
+                   struct sandbox_result *out, json_t **network, struct sk_err *err)
 {
     struct sandbox_file f = {file, code, len, 0644};
+    struct net_proxy *proxy = grant ? net_proxy_new(grant) : NULL;
+    struct sandbox_net net = {NET_PROXY_PORT, net_proxy_attach, proxy};
     struct sandbox_spec spec = {
         .argv = argv,
-        .env = run_env,
+        .env = grant ? run_env_net : run_env,
+        .net = grant ? &net : NULL,
         .stdin_data = stdin_data,
         .stdin_len = stdin_data ? stdin_len : 0,
         .files = &f,
@@ -103,7 +119,14 @@ static int run_one(const char *const *argv, const char *file, const char *code, 
         .workdir = "/work",
         .limits = *limits,
     };
-    return sandbox_run(&spec, out, err);
+    int rc = sandbox_run(&spec, out, err);
+    if (proxy) {
+        net_proxy_stop(proxy);
+        json_decref(*network);
+        *network = net_proxy_report(proxy);
+        net_proxy_free(proxy);
+    }
+    return rc;
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -144,14 +167,15 @@ static const char *status_or_not_run(const struct exec_result *res)
 /* ----------------------------------------------------------- languages -- */
 
 static int run_python(const char *code, size_t len, const char *in, size_t in_len,
-                      const struct sandbox_limits *lim, struct exec_result *res,
-                      struct sk_err *err)
+                      const struct sandbox_limits *lim, const struct net_grant *grant,
+                      struct exec_result *res, struct sk_err *err)
 {
     /* -I: isolated (no environment variables, no user site, no script
      * directory on sys.path); -B: no .pyc; -u: unbuffered, so output written
      * before a timeout or a crash is not lost in a buffer. */
     const char *argv[] = {E.python, "-I", "-B", "-u", "main.py", NULL};
-    int rc = run_one(argv, "main.py", code, len, in, in_len, NULL, lim, &res->run, err);
+    int rc = run_one(argv, "main.py", code, len, in, in_len, NULL, lim, grant, &res->run,
+                     &res->network, err);
     if (rc < 0)
         return rc;
     res->ran = true;
@@ -161,16 +185,28 @@ static int run_python(const char *code, size_t len, const char *in, size_t in_le
 
 static int run_node(const char *file, const char *code, size_t len, const char *in,
                     size_t in_len, bool source_maps, const struct sandbox_limits *lim,
-                    struct exec_result *res, struct sk_err *err)
+                    const struct net_grant *grant, struct exec_result *res, struct sk_err *err)
 {
     if (!E.node[0])
         return sk_err_msg(err, ENOENT, "exec: node not found in /usr/bin or /usr/local/bin");
-    const char *argv[] = {E.node, file, NULL, NULL};
-    if (source_maps) {
-        argv[1] = "--enable-source-maps";
-        argv[2] = file;
+    const char *argv[6] = {E.node};
+    const char *const *binds = NULL;
+    int argc = 1;
+    /* With a grant, fetch() goes through the proxy (Node 20's ignores the
+     * proxy variables): the preload and its undici are bound in. */
+    char preload[PATH_MAX + 16];
+    const char *net_binds[] = {E.node_modules, E.runners, NULL};
+    if (grant) {
+        snprintf(preload, sizeof(preload), "%s/net-proxy.js", E.runners);
+        argv[argc++] = "--require";
+        argv[argc++] = preload;
+        binds = net_binds;
     }
-    int rc = run_one(argv, file, code, len, in, in_len, NULL, lim, &res->run, err);
+    if (source_maps)
+        argv[argc++] = "--enable-source-maps";
+    argv[argc] = file;
+    int rc = run_one(argv, file, code, len, in, in_len, binds, lim, grant, &res->run,
+                     &res->network, err);
     if (rc < 0)
         return rc;
     res->ran = true;
@@ -198,8 +234,8 @@ static void add_times(struct sandbox_result *into, const struct sandbox_result *
 }
 
 static int run_typescript(const char *code, size_t len, const char *in, size_t in_len,
-                          const struct sandbox_limits *lim, struct exec_result *res,
-                          struct sk_err *err)
+                          const struct sandbox_limits *lim, const struct net_grant *grant,
+                          struct exec_result *res, struct sk_err *err)
 {
     if (!executable(E.esbuild))
         return sk_err_msg(err, ENOENT, "exec: esbuild not found at %s (run npm ci)", E.esbuild);
@@ -211,7 +247,7 @@ static int run_typescript(const char *code, size_t len, const char *in, size_t i
     const char *binds[] = {E.esbuild_dir, NULL};
     struct sandbox_limits cl = compile_limits(lim, len);
     struct sandbox_result tr;
-    int rc = run_one(argv, "main.ts", code, len, NULL, 0, binds, &cl, &tr, err);
+    int rc = run_one(argv, "main.ts", code, len, NULL, 0, binds, &cl, NULL, &tr, NULL, err);
     if (rc < 0)
         return sk_err_wrap(err, "typescript transpile");
     if (tr.err_len)
@@ -238,7 +274,7 @@ static int run_typescript(const char *code, size_t len, const char *in, size_t i
     rl.wall_ms = lim->wall_ms - (int)tr.wall_ms;
     if (rl.wall_ms < 500)
         rl.wall_ms = 500;
-    rc = run_node("main.js", tr.out, tr.out_len, in, in_len, true, &rl, res, err);
+    rc = run_node("main.js", tr.out, tr.out_len, in, in_len, true, &rl, grant, res, err);
     if (rc == 0) {
         res->compilation_status = "success";
         add_times(&res->run, &tr);
@@ -262,7 +298,7 @@ static int run_solidity(const char *code, size_t len, const struct sandbox_limit
     const char *argv[] = {E.node, driver, solc, "main.sol", NULL};
     const char *binds[] = {E.node_modules, E.runners, NULL};
     struct sandbox_limits cl = compile_limits(lim, len);
-    int rc = run_one(argv, "main.sol", code, len, NULL, 0, binds, &cl, &res->run, err);
+    int rc = run_one(argv, "main.sol", code, len, NULL, 0, binds, &cl, NULL, &res->run, NULL, err);
     if (rc < 0)
         return sk_err_wrap(err, "solidity compile");
     res->ran = true;
@@ -323,8 +359,8 @@ static int run_solidity(const char *code, size_t len, const struct sandbox_limit
 }
 
 int exec_run(const struct lang *lang, const char *code, size_t len, const char *stdin_data,
-             size_t stdin_len, const struct sandbox_limits *limits, struct exec_result *res,
-             struct sk_err *err)
+             size_t stdin_len, const struct sandbox_limits *limits, const struct net_grant *grant,
+             struct exec_result *res, struct sk_err *err)
 {
     exec_result_init(res);
     if (!E.ready)
@@ -334,13 +370,13 @@ int exec_run(const struct lang *lang, const char *code, size_t len, const char *
     int rc;
     switch (lang->id) {
     case LANG_PYTHON:
-        rc = run_python(code, len, stdin_data, stdin_len, limits, res, err);
+        rc = run_python(code, len, stdin_data, stdin_len, limits, grant, res, err);
         break;
     case LANG_JAVASCRIPT:
-        rc = run_node("main.js", code, len, stdin_data, stdin_len, false, limits, res, err);
+        rc = run_node("main.js", code, len, stdin_data, stdin_len, false, limits, grant, res, err);
         break;
     case LANG_TYPESCRIPT:
-        rc = run_typescript(code, len, stdin_data, stdin_len, limits, res, err);
+        rc = run_typescript(code, len, stdin_data, stdin_len, limits, grant, res, err);
         break;
     case LANG_SOLIDITY:
         rc = run_solidity(code, len, limits, res, err);
@@ -385,5 +421,7 @@ json_t *exec_result_to_json(const struct exec_result *res)
     json_object_set_new(o, "max_rss_kb", json_integer(res->ran ? r->max_rss_kb : 0));
     json_object_set_new(o, "output_truncated",
                         json_boolean(res->ran && (r->out_truncated || r->err_truncated)));
+    if (res->network)
+        json_object_set(o, "network", res->network);
     return o;
 }

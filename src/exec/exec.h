@@ -21,6 +21,13 @@
  * For Python and JavaScript a syntax error is recognised from the
  * interpreter's own report (a parse error, with no frame of the program
  * on the stack) and gives compilation_status "failed".
+ *
+ * A run holding a network grant (net/net.h) gets the egress proxy, and the
+ * variables that send ordinary code through it: http_proxy/https_proxy
+ * (and upper case) for Python's urllib and most clients, and for Node a
+ * preload (runners/net-proxy.js) that points fetch() at it. The report of
+ * its connections becomes execution_results.network. Solidity is only
+ * compiled, so it never gets network.
  */
 #pragma once
 
@@ -30,6 +37,7 @@
 
 #include "base/error.h"
 #include "lang/lang.h"
+#include "net/net.h"
 #include "sandbox/sandbox.h"
 
 struct exec_result {
@@ -38,6 +46,8 @@ struct exec_result {
     struct sandbox_result run;      /* valid when ran */
     char *compile_errors;           /* compiler diagnostics, owned, may be NULL */
     char *summary;                  /* replaces run.out in the JSON (Solidity), owned, may be NULL */
+    json_t *network;                /* the run's network report (net_proxy_report) when it held
+                                       a grant, else NULL; owned */
 };
 
 /*
@@ -49,13 +59,14 @@ int exec_init(const struct sk_config *cfg, struct sk_err *err);
 
 /*
  * Compile (where the language needs it) and run `code` in the sandbox with
- * `limits`. `stdin_data` may be NULL. Returns 0 when the sandbox worked
+ * `limits`, with network only when `grant` is not NULL (then the result's
+ * `network` holds the connection log). `stdin_data` may be NULL. Returns 0 when the sandbox worked
  * (whatever the program did), or a negative errno when it failed.
  * The caller must exec_result_close(res) after a 0 return.
  */
 int exec_run(const struct lang *lang, const char *code, size_t len, const char *stdin_data,
-             size_t stdin_len, const struct sandbox_limits *limits, struct exec_result *res,
-             struct sk_err *err);
+             size_t stdin_len, const struct sandbox_limits *limits, const struct net_grant *grant,
+             struct exec_result *res, struct sk_err *err);
 
 void exec_result_init(struct exec_result *res);
 void exec_result_close(struct exec_result *res);

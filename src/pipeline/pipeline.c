@@ -46,6 +46,7 @@ struct pipeline {
     char guard_error[SK_ERR_LEN];    /* why guard is NULL */
     char sandbox_error[SK_ERR_LEN];  /* why the sandbox is unusable */
     sem_t runs;                      /* sandbox runs at once */
+    struct net_policy net;           /* what network grants may hold */
 };
 
 struct request {
@@ -73,6 +74,8 @@ struct request {
     json_t *introduced;                /* complete: findings the completion added */
     json_t *execution;                 /* execution_results, or NULL when not applicable */
     json_t *reproduced;                /* debug: the original code's run */
+    struct net_grant grant;            /* the request's network grant, when has_grant */
+    bool has_grant;
     int status;                        /* HTTP status; 200 until an error */
     char err_code[40];
     char err_msg[SK_ERR_LEN];
@@ -103,6 +106,10 @@ int pipeline_new(const struct sk_config *cfg, struct pipeline **out, struct sk_e
     struct pipeline *p = xcalloc(1, sizeof(*p));
     p->cfg = cfg;
     struct sk_err e;
+    if (net_policy_from_config(cfg, &p->net, err) < 0) {
+        free(p);
+        return -EINVAL;
+    }
 
     /* The sandbox first: its spawner must be forked before any thread exists. */
     if (sandbox_init(cfg, &e) < 0 || exec_init(cfg, &e) < 0) {
@@ -403,7 +410,7 @@ static void check_code(struct request *r, const char *code, struct check_section
     }
     size_t len = strlen(code);
     double t = begin(r, "ast");
-    checker_run_ast(r->p->checker, r->in->lang, code, len, NULL, ast);
+    checker_run_ast(r->p->checker, r->in->lang, code, len, r->has_grant ? "network" : NULL, ast);
     timing(r, "ast", t);
     t = begin(r, "static");
     checker_run_static(r->p->checker, r->in->lang, code, len, stat);
@@ -647,7 +654,8 @@ static json_t *run_code(struct request *r, const char *code, const char *stage, 
     struct exec_result res;
     struct sk_err err;
     exec_result_init(&res);
-    int ret = exec_run(r->in->lang, code, strlen(code), NULL, 0, &limits, &res, &err);
+    int ret = exec_run(r->in->lang, code, strlen(code), NULL, 0, &limits,
+                       r->has_grant ? &r->grant : NULL, &res, &err);
     sem_post(&r->p->runs);
     timing(r, stage, t);
     json_t *j;
@@ -959,6 +967,22 @@ int pipeline_audit_refusal(struct pipeline *p, enum endpoint e, const char *requ
 
 /* ------------------------------------------------------------- endpoints */
 
+/* A network grant is judged before anything else: refused, nothing runs. */
+static int stage_network(struct request *r)
+{
+    if (!r->in->net_nallow)
+        return 0;
+    struct sk_err err;
+    int ret = net_grant_make(&r->p->net, r->in->net_allow, r->in->net_nallow, &r->grant, &err);
+    if (ret < 0) {
+        fail(r, ret == -EPERM ? 403 : 400, ret == -EPERM ? "network_refused" : "bad_request",
+             err.msg);
+        return ret;
+    }
+    r->has_grant = true;
+    return 0;
+}
+
 static void generate(struct request *r)
 {
     if (stage_guard(r, r->in->prompt, r->in->prompt_len) < 0)
@@ -1009,16 +1033,18 @@ void pipeline_handle(struct pipeline *p, const struct pipeline_input *in,
     if (guard_canary_new(r.canary) < 0)
         r.canary[0] = '\0';
 
-    switch (in->endpoint) {
-    case ENDPOINT_GENERATE:
-        generate(&r);
-        break;
-    case ENDPOINT_COMPLETE:
-        complete(&r);
-        break;
-    case ENDPOINT_DEBUG:
-        debug(&r);
-        break;
+    if (stage_network(&r) == 0) {
+        switch (in->endpoint) {
+        case ENDPOINT_GENERATE:
+            generate(&r);
+            break;
+        case ENDPOINT_COMPLETE:
+            complete(&r);
+            break;
+        case ENDPOINT_DEBUG:
+            debug(&r);
+            break;
+        }
     }
 
     json_t *body = response(&r);

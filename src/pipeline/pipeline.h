@@ -10,7 +10,9 @@
  * One struct (struct request, in pipeline.c) travels down this line and
  * collects the report; each stage reads what it needs and appends what it
  * found; no stage calls back up. /complete skips execution; /debug first
- * reproduces the error in the sandbox.
+ * reproduces the error in the sandbox. A request holding a network grant
+ * has every run of it go through the egress proxy, and the AST policy's
+ * network rules off for its code (every other rule still holds).
  *
  * The HTTP layer and the CLI both call pipeline_handle(), so the CLI's
  * `generate`/`complete`/`debug` print exactly what the API returns.
@@ -24,6 +26,7 @@
 #include "base/conf.h"
 #include "base/error.h"
 #include "lang/lang.h"
+#include "net/net.h"
 
 enum endpoint { ENDPOINT_GENERATE, ENDPOINT_COMPLETE, ENDPOINT_DEBUG };
 
@@ -36,6 +39,11 @@ struct pipeline_input {
     size_t code_len;
     const char *error;      /* debug: the error the user saw; not owned */
     size_t error_len;
+    /* generate/debug: the destinations of a network grant for this request's
+     * runs ("network": {"allow": [...]}), held against the configuration
+     * by the pipeline (403 when it refuses); 0 entries: no network. */
+    const char *net_allow[NET_MAX_RULES]; /* not owned */
+    size_t net_nallow;
     const char *key_name;   /* API key name for the audit log, or NULL; not owned */
     const char *request_id; /* 32 hex characters; not owned */
     /* Optional progress hook: called from the handling thread as each stage

@@ -186,9 +186,11 @@ struct wire_req {
     uint32_t uid;     /* host uid (and gid) of the run */
     uint32_t ntasks;  /* v1 tasks files */
     uint32_t has_v2;  /* a v2 group directory comes first */
+    uint32_t proxy_port; /* nonzero: make a listening socket on it in the run's network */
 };
 
-/* Spawner -> daemon: the run's pid and a pidfd for it (in SCM_RIGHTS), or an error. */
+/* Spawner -> daemon: the run's pid and a pidfd for it (in SCM_RIGHTS, then
+ * the listening socket when proxy_port was asked for), or an error. */
 struct wire_rep {
     int32_t err;           /* 0, or a positive errno */
     int32_t pid;

@@ -346,8 +346,9 @@ static bool reserved(const char *path)
 static int validate(const struct sandbox_spec *spec, bool proc, struct sk_err *err)
 {
     const struct sandbox_limits *l = &spec->limits;
-    if (spec->network)
-        return sk_err_msg(err, EPERM, "sandbox: network access is not available to runs");
+    if (spec->net && (proc || !spec->net->attach || spec->net->port < 1024 ||
+                      spec->net->port > 65535))
+        return sk_err_msg(err, EINVAL, "sandbox: bad network spec (runs only, port 1024-65535)");
     if (!spec->argv || !spec->argv[0] || spec->argv[0][0] != '/')
         return sk_err_msg(err, EINVAL, "sandbox: argv[0] must be an absolute path");
     size_t n = 0;
@@ -557,9 +558,9 @@ static void run_cleanup(struct run *r)
 }
 
 /* One request to the spawner: send `req` with its fds, get the run's pid
- * and a pidfd back. */
+ * and a pidfd back (and the run's listening socket when req asked for one). */
 static int spawner_call(const struct wire_req *req, const int *fds, int nfds, pid_t *pid,
-                        int *pidfd, struct sk_err *err)
+                        int *pidfd, int *listener, struct sk_err *err)
 {
     union {
         char buf[CMSG_SPACE(sizeof(int) * REQ_MAX_FDS)];
@@ -577,7 +578,7 @@ static int spawner_call(const struct wire_req *req, const int *fds, int nfds, pi
 
     struct wire_rep rep;
     union {
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(2 * sizeof(int))];
         struct cmsghdr align;
     } ru;
     struct iovec riov = {&rep, sizeof(rep)};
@@ -599,29 +600,39 @@ static int spawner_call(const struct wire_req *req, const int *fds, int nfds, pi
     int e = errno;
     pthread_mutex_unlock(&S.lock);
 
-    int got = -1;
+    int got[2] = {-1, -1}, ngot = 0;
     for (struct cmsghdr *rc = CMSG_FIRSTHDR(&rmh); n > 0 && rc; rc = CMSG_NXTHDR(&rmh, rc))
-        if (rc->cmsg_level == SOL_SOCKET && rc->cmsg_type == SCM_RIGHTS &&
-            rc->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(&got, CMSG_DATA(rc), sizeof(int));
-    if (n <= 0)
-        return sk_err_msg(err, n == 0 ? EPIPE : e,
-                          "sandbox: the spawner (pid %d) is gone", (int)S.spawner);
-    if (n != sizeof(rep)) {
-        if (got >= 0)
-            close(got);
-        return sk_err_msg(err, EPROTO, "sandbox: bad reply from the spawner");
-    }
-    if (rep.err) {
-        if (got >= 0)
-            close(got);
+        if (rc->cmsg_level == SOL_SOCKET && rc->cmsg_type == SCM_RIGHTS) {
+            int k = (int)((rc->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            for (int i = 0; i < k; i++) {
+                int fd;
+                memcpy(&fd, CMSG_DATA(rc) + i * sizeof(int), sizeof(int));
+                if (ngot < 2)
+                    got[ngot++] = fd;
+                else
+                    close(fd);
+            }
+        }
+    int want = req->proxy_port ? 2 : 1;
+    const char *bad = n <= 0 ? NULL
+                      : n != sizeof(rep) ? "sandbox: bad reply from the spawner"
+                      : rep.err          ? NULL
+                      : ngot != want     ? "sandbox: the spawner sent the wrong descriptors"
+                                         : NULL;
+    if (n <= 0 || bad || rep.err) {
+        for (int i = 0; i < ngot; i++)
+            close(got[i]);
+        if (n <= 0)
+            return sk_err_msg(err, n == 0 ? EPIPE : e, "sandbox: the spawner (pid %d) is gone",
+                              (int)S.spawner);
+        if (bad)
+            return sk_err_msg(err, EPROTO, "%s", bad);
         rep.msg[sizeof(rep.msg) - 1] = '\0';
         return sk_err_msg(err, rep.err, "%s", rep.msg);
     }
-    if (got < 0)
-        return sk_err_msg(err, EPROTO, "sandbox: the spawner sent no pidfd");
     *pid = rep.pid;
-    *pidfd = got;
+    *pidfd = got[0];
+    *listener = got[1];
     return 0;
 }
 
@@ -702,8 +713,18 @@ static int run_start(const struct sandbox_spec *spec, bool proc, struct run *r,
     struct wire_req req = {.magic = WIRE_MAGIC,
                            .uid = (uint32_t)r->uid,
                            .ntasks = (uint32_t)ntasks,
-                           .has_v2 = v2_dir >= 0};
-    rc = spawner_call(&req, fds, nfds, &r->pid, &r->pidfd, err);
+                           .has_v2 = v2_dir >= 0,
+                           .proxy_port = spec->net ? (uint32_t)spec->net->port : 0};
+    int listener = -1;
+    rc = spawner_call(&req, fds, nfds, &r->pid, &r->pidfd, &listener, err);
+    /* The proxy takes the run's socket before the program can use it (the
+     * run is held until the spawner has made it; connections wait in its
+     * backlog until the proxy accepts). */
+    if (rc == 0 && spec->net) {
+        rc = spec->net->attach(spec->net->ctx, listener);
+        if (rc < 0)
+            sk_err_make(err, -rc, "sandbox: start the run's egress proxy");
+    }
 
 out:
     for (int i = 0; i < ntasks; i++)

@@ -54,6 +54,20 @@ struct sandbox_limits {
 #define SANDBOX_MAX_STDIN (64u << 20)        /* stdin bytes */
 #define SANDBOX_MAX_OUTPUT (64u << 20)       /* output_bytes per stream */
 
+/*
+ * Network for one run (net/net.h builds on this). Without it a run's
+ * network namespace holds only its own loopback: nothing to reach. With
+ * it, the spawner also makes a listening TCP socket on `port` of that
+ * loopback, before the program starts, and hands it to `attach` (called
+ * from sandbox_run's thread), which owns it from then on: the accepting
+ * end, outside the run, is the caller's egress proxy. Still no route out.
+ */
+struct sandbox_net {
+    int port;                               /* 1024-65535 */
+    int (*attach)(void *ctx, int listen_fd); /* 0, or a negative errno (the run is ended) */
+    void *ctx;
+};
+
 struct sandbox_spec {
     const char *const *argv;        /* argv[0] is an absolute path; not owned */
     const char *const *env;         /* complete environment, NULL-terminated; not owned */
@@ -65,7 +79,7 @@ struct sandbox_spec {
                                        NULL-terminated (e.g. the project's node_modules) */
     const char *workdir;            /* path of the work directory inside; default /work */
     struct sandbox_limits limits;
-    bool network;                   /* must be false until network grants exist */
+    const struct sandbox_net *net;  /* NULL: no network at all (the default); sandbox_run only */
 };
 
 enum sandbox_status {

@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -132,7 +133,9 @@ static void wipe_args_and_env(void)
 
 /* ------------------------------------------------------------- replies -- */
 
-static void reply(int sock, int e, pid_t pid, int pidfd, const char *msg)
+/* `fds` (nfds of them, at most 2: the pidfd, then the run's listening
+ * socket) ride along in SCM_RIGHTS. */
+static void reply(int sock, int e, pid_t pid, const int *fds, int nfds, const char *msg)
 {
     struct wire_rep rep;
     memset(&rep, 0, sizeof(rep));
@@ -142,19 +145,19 @@ static void reply(int sock, int e, pid_t pid, int pidfd, const char *msg)
         snprintf(rep.msg, sizeof(rep.msg), "%s", msg);
     struct iovec iov = {&rep, sizeof(rep)};
     union {
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(2 * sizeof(int))];
         struct cmsghdr align;
     } u;
     struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (pidfd >= 0) {
+    if (nfds > 0) {
         memset(&u, 0, sizeof(u));
         mh.msg_control = u.buf;
-        mh.msg_controllen = sizeof(u.buf);
+        mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
         struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
         c->cmsg_level = SOL_SOCKET;
         c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &pidfd, sizeof(int));
+        c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
     }
     while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
         ;
@@ -169,7 +172,7 @@ __attribute__((format(printf, 3, 4))) static void reply_err(int sock, int e, con
     va_end(ap);
     if (e && n >= 0 && (size_t)n < sizeof(msg))
         snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(e));
-    reply(sock, e ? e : EIO, 0, -1, msg);
+    reply(sock, e ? e : EIO, 0, NULL, 0, msg);
 }
 
 /* ------------------------------------------------------------ requests -- */
@@ -286,6 +289,46 @@ static pid_t clone_run(int v2_dir, int *pidfd)
     return (pid_t)syscall(SYS_clone, NS_FLAGS | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
 }
 
+/*
+ * The listening socket of a run with network: made inside the run's
+ * network namespace, entered for the moment (this process has one
+ * thread), and bound to `port` on every address there, which is only the
+ * loopback. It exists before the run is let go, so the program never
+ * races it. Returns the fd or a negative errno.
+ */
+static int run_listener(pid_t pid, int port)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+    int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (self < 0)
+        return -errno;
+    int ns = open(path, O_RDONLY | O_CLOEXEC);
+    if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) {
+        int e = errno;
+        if (ns >= 0)
+            close(ns);
+        close(self);
+        return -e;
+    }
+    close(ns);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int e = fd < 0 ? errno : 0;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_ANY)};
+    if (fd >= 0 && (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 64) < 0)) {
+        e = errno;
+        close(fd);
+        fd = -1;
+    }
+    /* Back home; staying in a run's namespace would be a fault for every
+     * later run, so failing to return ends the spawner (runs then fail). */
+    if (setns(self, CLONE_NEWNET) < 0)
+        _exit(70);
+    close(self);
+    return fd >= 0 ? fd : -e;
+}
+
 /* Handle one request. Returns false when the daemon has gone. */
 static bool serve_one(int sock, const struct sandbox_host *host)
 {
@@ -295,7 +338,7 @@ static bool serve_one(int sock, const struct sandbox_host *host)
     if (n == 0 || (n < 0 && errno != EMSGSIZE))
         return false;
     if (n != sizeof(req) || req.magic != WIRE_MAGIC || req.uid < 1000 || req.has_v2 > 1 ||
-        req.ntasks > CG_MAX_HIER || nfds != REQ_FD_CG + (int)(req.has_v2 + req.ntasks)) {
+        req.ntasks > CG_MAX_HIER || req.proxy_port > 65535 || nfds != REQ_FD_CG + (int)(req.has_v2 + req.ntasks)) {
         close_all(fds, nfds);
         reply_err(sock, EPROTO, "spawner: malformed request");
         return true;
@@ -328,7 +371,7 @@ static bool serve_one(int sock, const struct sandbox_host *host)
                                        "(Linux 5.7+ needed for cgroup v2)");
         else
             diagnose_clone(e, msg, sizeof(msg));
-        reply(sock, e, 0, -1, msg);
+        reply(sock, e, 0, NULL, 0, msg);
         return true;
     }
 
@@ -344,12 +387,19 @@ static bool serve_one(int sock, const struct sandbox_host *host)
         what = "gid_map";
         rc = write_str(path, map);
     }
-    if (rc == 0 && write(sync[1], "g", 1) != 1) {
+    int listener = -1;
+    if (rc == 0 && req.proxy_port) {
+        what = "the proxy socket";
+        listener = rc = run_listener(pid, (int)req.proxy_port);
+    }
+    if (rc >= 0 && write(sync[1], "g", 1) != 1) {
         what = "sync";
         rc = -errno;
     }
     close(sync[1]);
     if (rc < 0) {
+        if (listener >= 0)
+            close(listener);
         kill(pid, SIGKILL);
         track(pid, -1);
         close(pidfd);
@@ -360,8 +410,11 @@ static bool serve_one(int sock, const struct sandbox_host *host)
     track(pid, fds[REQ_FD_UIDLOCK]);
     fds[REQ_FD_UIDLOCK] = -1;
     close_all(fds, nfds);
-    reply(sock, 0, pid, pidfd, NULL);
+    int out[2] = {pidfd, listener};
+    reply(sock, 0, pid, out, listener >= 0 ? 2 : 1, NULL);
     close(pidfd);
+    if (listener >= 0)
+        close(listener);
     return true;
 }
 

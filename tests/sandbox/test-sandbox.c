@@ -183,6 +183,13 @@ static void test_limits(void)
 
 /* ----------------------------------------------------------- refusals -- */
 
+static int attach_nothing(void *ctx, int fd)
+{
+    (void)ctx;
+    close(fd);
+    return 0;
+}
+
 static void test_refusals(void)
 {
     struct sandbox_spec s;
@@ -190,8 +197,9 @@ static void test_refusals(void)
     struct sk_err err;
 
     spec_init(&s, SH("true"));
-    s.network = true;
-    is_int(sandbox_run(&s, &r, &err), -EPERM, "network refused");
+    struct sandbox_net low_port = {80, attach_nothing, NULL};
+    s.net = &low_port;
+    is_int(sandbox_run(&s, &r, &err), -EINVAL, "network on a privileged port refused");
     ok(strstr(err.msg, "network") != NULL, "message names the network: %s", err.msg);
 
     spec_init(&s, (const char *const[]){"sh", "-c", "true", NULL});
