@@ -21,13 +21,18 @@
 /* ------------------------------------------------------------- parsing -- */
 
 /* A DNS name: labels of letters, digits and '-', not starting or ending
- * with '-', 1-63 bytes each, 253 in all. Lower-cases it in place. */
+ * with '-', 1-63 bytes each, 253 in all, the last not all digits (that
+ * would be an address, or a mistyped one). Lower-cases it in place. */
 static bool valid_name(char *s)
 {
     size_t n = strlen(s);
     if (n && s[n - 1] == '.')
         s[--n] = '\0';
     if (n == 0 || n > 253)
+        return false;
+    const char *last = strrchr(s, '.');
+    last = last ? last + 1 : s;
+    if (strspn(last, "0123456789") == strlen(last))
         return false;
     size_t label = 0;
     for (size_t i = 0; i <= n; i++) {
@@ -64,8 +69,12 @@ static int parse_port(const char *s, int *port)
 }
 
 /* An address, with an optional "/prefix". */
-static int parse_addr(char *s, struct net_rule *r)
+static int parse_addr(const char *text, struct net_rule *r)
 {
+    char s[INET6_ADDRSTRLEN + 8];
+    if (strlen(text) >= sizeof(s))
+        return -EINVAL;
+    memcpy(s, text, strlen(text) + 1);
     char *slash = strchr(s, '/');
     if (slash)
         *slash = '\0';

@@ -90,6 +90,13 @@ static char *profile_config(const char *profile, const char *arg)
                      "name = %s\n[sandbox]\nwall_s = 2\nmemory_mb = 64\noutput_kb = 8\n"
                      "[pipeline]\nrepair_rounds = 0\n",
                      fake_port, arg);
+    else if (!strcmp(profile, "net"))
+        /* Grants permitted, for destinations of the test's own namespaces only. */
+        n = asprintf(&c,
+                     "[model]\nprovider = openai\nurl = http://127.0.0.1:%d/v1/chat/completions\n"
+                     "name = %s\n[network]\ngrants = true\nallow = 10.231.0.0/16:*, "
+                     "*.skitty.test:8080\n",
+                     fake_port, arg);
     else if (!strcmp(profile, "busy"))
         n = asprintf(&c,
                      "[server]\nconcurrency = 1\nqueue_length = 0\n"
