@@ -1,7 +1,8 @@
 /*
  * The sandbox: runs untrusted programs natively on Linux, hardened the way
  * the design's sandbox page describes (every namespace, a tmpfs root of
- * read-only binds, size-capped scratch, no network, seccomp, no
+ * read-only binds, size-capped scratch, no network (a run holding a grant
+ * gets one socket to an egress proxy, see sandbox_net), seccomp, no
  * capabilities, no_new_privs, a dedicated non-zero host uid per run from a
  * host-wide pool, cgroup v1 or v2 limits for memory, CPU and pids, a
  * wall-clock timeout that kills the whole run, output caps).
