@@ -67,6 +67,7 @@ struct net_proxy {
 
 struct conn {
     struct net_proxy *p;
+    int slot;                    /* in p->log, or -1 */
     int client, server;
     double start, deadline;
     struct conn_log rec;
@@ -87,13 +88,23 @@ struct net_proxy *net_proxy_new(const struct net_grant *grant)
     return p;
 }
 
-static void record(struct net_proxy *p, const struct conn_log *rec)
+/* The log keeps connections in the order they were accepted: each takes
+ * its slot at accept (-1 once the log is full) and fills it when done. */
+static int take_slot(struct net_proxy *p)
+{
+    pthread_mutex_lock(&p->lock);
+    int slot = p->nlog < p->caplog ? p->nlog++ : -1;
+    pthread_mutex_unlock(&p->lock);
+    return slot;
+}
+
+static void record(struct net_proxy *p, int slot, const struct conn_log *rec)
 {
     pthread_mutex_lock(&p->lock);
     if (!rec->allowed)
         p->refused++;
-    if (p->nlog < p->caplog)
-        p->log[p->nlog++] = *rec;
+    if (slot >= 0)
+        p->log[slot] = *rec;
     pthread_mutex_unlock(&p->lock);
 }
 
@@ -498,7 +509,7 @@ static void *serve_conn(void *arg)
     c->rec.reason = why;
 done:
     c->rec.ms = sk_now_ms() - c->start;
-    record(c->p, &c->rec);
+    record(c->p, c->slot, &c->rec);
     sk_buf_close(&rewritten);
     if (c->server >= 0)
         close(c->server);
@@ -509,14 +520,15 @@ done:
 
 /* ------------------------------------------------------------ accepting -- */
 
-static void refuse_over_limit(struct net_proxy *p, int fd)
+/* Refuse a connection without reading it (the acceptor must not block). */
+static void refuse_now(struct net_proxy *p, int fd, int slot, const char *reason)
 {
     static const char msg[] = "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n"
                               "Connection: close\r\n\r\n";
     send(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
     close(fd);
-    struct conn_log rec = {.reason = "connection limit"};
-    record(p, &rec);
+    struct conn_log rec = {.reason = reason};
+    record(p, slot, &rec);
 }
 
 static void *accept_loop(void *arg)
@@ -536,11 +548,12 @@ static void *accept_loop(void *arg)
         bool full = p->nthreads >= p->lim.max_connections;
         pthread_mutex_unlock(&p->lock);
         if (full) {
-            refuse_over_limit(p, fd);
+            refuse_now(p, fd, take_slot(p), "connection limit");
             continue;
         }
         struct conn *c = xcalloc(1, sizeof(*c));
         c->p = p;
+        c->slot = take_slot(p);
         c->client = fd;
         c->server = -1;
         c->start = sk_now_ms();
@@ -552,8 +565,8 @@ static void *accept_loop(void *arg)
         pthread_mutex_unlock(&p->lock);
         if (rc != 0) {
             log_warn("net: cannot start a proxy thread: %s", strerror(rc));
+            refuse_now(p, fd, c->slot, "proxy out of threads");
             free(c);
-            refuse_over_limit(p, fd);
         }
     }
 }

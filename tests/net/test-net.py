@@ -32,9 +32,11 @@ import tempfile
 import time
 import urllib.request
 
-from nshost import PORT, Host  # tests/net/nshost.py
-
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from nshost import PORT, Host  # noqa: E402 (tests/net/nshost.py)
+from tap import ok, plan  # noqa: E402 (tests/tap.py)
+
 SKITTY = os.environ.get("SKITTY") or os.path.join(HERE, "..", "..", "build", "skitty")
 FAKE = os.environ.get("FAKE_OPENAI") or os.path.join(HERE, "..", "..", "build", "tests", "api",
                                                      "fake-openai")
@@ -45,24 +47,6 @@ A = "10.231.%d.2" % (2 * K + 1)      # allowed host
 B = "10.231.%d.2" % (2 * K + 2)      # refused host
 UID_COUNT = 16
 UID_BASE = 3900000 + (os.getpid() % 4000) * UID_COUNT
-
-_n = 0
-_failed = 0
-
-
-def ok(cond, msg):
-    global _n, _failed
-    _n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", _n, msg), flush=True)
-    if not cond:
-        _failed += 1
-    return cond
-
-
-def diag(msg):
-    for line in str(msg).splitlines():
-        print("# " + line, flush=True)
-
 
 # ------------------------------------------------------------- running --
 
@@ -331,8 +315,7 @@ def main():
         reason = "needs root, ip and unshare"
         if MUST:
             ok(False, reason)
-            print("1..%d" % _n)
-            return 1
+            return plan()
         print("1..0 # SKIP %s" % reason)
         return 0
     tmp = tempfile.mkdtemp(prefix="skitty-net-")
@@ -348,8 +331,7 @@ def main():
         for h in hosts:
             h.close()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % _n)
-    return 1 if _failed else 0
+    return plan()
 
 
 if __name__ == "__main__":

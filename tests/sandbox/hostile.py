@@ -29,6 +29,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from tap import diag, eq, ok, plan  # noqa: E402 (tests/tap.py)
 PROGS = os.path.join(HERE, "hostile")
 SKITTY = os.environ.get("SKITTY") or os.path.join(HERE, "..", "..", "build", "skitty")
 MUST = os.environ.get("SKITTY_SANDBOX_MUST_WORK") == "1"
@@ -38,29 +40,6 @@ UID_COUNT = 32
 UID_BASE = 3600000 + (os.getpid() % 4000) * 2 * UID_COUNT
 SECRET = "hunter2"
 CAP_ZERO = "0000000000000000"
-
-_n = 0
-_failed = 0
-
-
-def ok(cond, msg):
-    global _n, _failed
-    _n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", _n, msg), flush=True)
-    if not cond:
-        _failed += 1
-    return cond
-
-
-def diag(msg):
-    for line in str(msg).splitlines():
-        print("# " + line, flush=True)
-
-
-def eq(got, want, msg):
-    if not ok(got == want, msg):
-        diag("got  %r\nwant %r" % (got, want))
-
 
 # ------------------------------------------------------------- running --
 
@@ -685,8 +664,7 @@ def main():
         reason = probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else "exit %d" % probe.rc
         if MUST:
             ok(False, "sandbox works: %s" % reason)
-            print("1..%d" % _n)
-            return 1
+            return plan()
         print("1..0 # SKIP %s" % reason)
         return 77
     for fn in CASES:
@@ -697,8 +675,7 @@ def main():
         diag("%s: %.1f s" % (fn.__name__, time.monotonic() - t))
         left = wait_no_pool_processes(5)
         eq(left, [], "%s: nothing of any run left on the host" % fn.__name__)
-    print("1..%d" % _n)
-    return 1 if _failed else 0
+    return plan()
 
 
 if __name__ == "__main__":
