@@ -60,8 +60,9 @@ int exec_init(const struct sk_config *cfg, struct sk_err *err);
 /*
  * Compile (where the language needs it) and run `code` in the sandbox with
  * `limits`, with network only when `grant` is not NULL (then the result's
- * `network` holds the connection log). `stdin_data` may be NULL. Returns 0 when the sandbox worked
- * (whatever the program did), or a negative errno when it failed.
+ * `network` holds the connection log). `stdin_data` may be NULL. Returns 0
+ * when the sandbox worked (whatever the program did), or a negative errno
+ * when it failed.
  * The caller must exec_result_close(res) after a 0 return.
  */
 int exec_run(const struct lang *lang, const char *code, size_t len, const char *stdin_data,
