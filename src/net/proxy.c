@@ -196,9 +196,10 @@ static bool parse_authority(const char *a, size_t len, int default_port, struct 
             port = colon + 1;
         }
     }
-    if (!*host || strlen(host) >= sizeof(rec->host) || strpbrk(host, "@/ \t"))
+    size_t hl = strlen(host);
+    if (hl == 0 || hl >= sizeof(rec->host) || strpbrk(host, "@/ \t"))
         return false;
-    snprintf(rec->host, sizeof(rec->host), "%s", host);
+    memcpy(rec->host, host, hl + 1);
     if (!port) {
         rec->port = default_port;
         return default_port > 0;
