@@ -29,6 +29,8 @@ class Host:
         self.log = os.path.join(tmp, "host-%s.log" % name)
         open(self.log, "w").close()
         host_side = addr.rsplit(".", 1)[0] + ".1"
+        self.proc = None
+        self.close()  # what a killed earlier run may have left under these names
         for cmd in (["ip", "netns", "add", self.ns],
                     ["ip", "link", "add", self.veth, "type", "veth", "peer", "name", "eth0",
                      "netns", self.ns],
@@ -59,9 +61,9 @@ class Host:
         return [line for line in self.lines() if line != "ready"]
 
     def close(self):
-        proc = getattr(self, "proc", None)
-        if proc:
-            proc.kill()
-            proc.wait()
+        if self.proc:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
         sh("ip", "netns", "del", self.ns)
         sh("ip", "link", "del", self.veth)
