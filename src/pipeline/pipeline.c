@@ -145,6 +145,9 @@ int pipeline_new(const struct sk_config *cfg, struct pipeline **out, struct sk_e
     }
     metrics_describe("skitty_sandbox_runs_total", "counter",
                      "Sandboxed runs by language and execution status.");
+    metrics_describe("skitty_network_connections_total", "counter",
+                     "Connections through the egress proxy of runs holding a grant, by "
+                     "outcome (ok, or why it was refused or cut short).");
     metrics_describe("skitty_repair_rounds_total", "counter",
                      "Repair rounds by trigger and by whether they helped.");
     metrics_describe("skitty_worker_starts_total", "counter",
@@ -622,6 +625,19 @@ static json_t *not_run(const char *why)
                      "output_truncated", 0, "reason", why);
 }
 
+/* Count a run's proxied connections by outcome (the reasons are a fixed set). */
+static void count_connections(json_t *network)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(network, "connections"), i, c) {
+        const char *reason = json_string_value(json_object_get(c, "reason"));
+        char labels[64];
+        snprintf(labels, sizeof(labels), "outcome=\"%s\"", reason ? reason : "ok");
+        metrics_count("skitty_network_connections_total", labels, 1);
+    }
+}
+
 /*
  * Run `code` in the sandbox and return its execution_results (a new
  * reference); *clean is set when it compiled and exited 0. Holds one of the
@@ -672,6 +688,7 @@ static json_t *run_code(struct request *r, const char *code, const char *stage, 
     snprintf(labels, sizeof(labels), "language=\"%s\",status=\"%s\"", r->in->lang->name,
              json_string_value(json_object_get(j, "status")));
     metrics_count("skitty_sandbox_runs_total", labels, 1);
+    count_connections(json_object_get(j, "network"));
     return j;
 }
 

@@ -303,6 +303,10 @@ def api_cases(tmp, a, cfg_text):
         logged = json.loads(row[0]) if row else {}
         ok(logged.get("reproduced", {}).get("network", {}).get("connections") == c,
            "the audit record keeps the connection log")
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=30) as r:
+            metrics = r.read().decode()
+        ok('skitty_network_connections_total{outcome="ok"} 1' in metrics,
+           "the connection is counted in /metrics")
     finally:
         server.terminate()
         server.wait(timeout=60)
