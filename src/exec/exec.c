@@ -192,8 +192,9 @@ static int run_node(const char *file, const char *code, size_t len, const char *
     const char *argv[6] = {E.node};
     const char *const *binds = NULL;
     int argc = 1;
-    /* With a grant, fetch() goes through the proxy (Node 20's ignores the
-     * proxy variables): the preload and its undici are bound in. */
+    /* With a grant, fetch() and the default http/https agents go through the
+     * proxy (Node 20 ignores the proxy variables): the preload and its
+     * undici are bound in. */
     char preload[PATH_MAX + 16];
     const char *net_binds[] = {E.node_modules, E.runners, NULL};
     if (grant) {

@@ -25,7 +25,8 @@
  * A run holding a network grant (net/net.h) gets the egress proxy, and the
  * variables that send ordinary code through it: http_proxy/https_proxy
  * (and upper case) for Python's urllib and most clients, and for Node a
- * preload (runners/net-proxy.js) that points fetch() at it. The report of
+ * preload (runners/net-proxy.js) that points fetch() and the default
+ * http/https agents at it. The report of
  * its connections becomes execution_results.network. Solidity is only
  * compiled, so it never gets network.
  */

@@ -137,6 +137,19 @@ def cases(tmp, a, b, cfg):
     ok([x["method"] for x in conns(res)] == ["CONNECT"] or
        [x["method"] for x in conns(res)] == ["GET"], "node fetch: one logged connection")
 
+    # Node's http.get with the default agent: a tunnel through the proxy.
+    js = ("const http = require('http');\n"
+          "for (const url of [%r, %r]) http.get(url, (res) => { let b = '';"
+          " res.on('data', (c) => b += c); res.on('end', () => console.log('OK', url, b.trim())); })"
+          ".on('error', (e) => console.log('FAIL', url, e.message));\n" % (url_a, url_b))
+    rc, res, err = run(tmp, cfg, js, "httpget.js", allow=["%s:%d" % (A, PORT)])
+    out = res.get("output", "")
+    ok(("OK " + url_a) in out and "world" in out and ("FAIL " + url_b) in out and "403" in out,
+       "node http.get: A answers through a tunnel, B is refused (%s)" %
+       out.strip().replace("\n", "; ")[:200])
+    ok(sorted((x["method"], x["allowed"]) for x in conns(res)) ==
+       [("CONNECT", False), ("CONNECT", True)], "node http.get: both tunnels logged")
+
     # A CONNECT tunnel (what TLS clients use), by hand.
     tunnel = """import http.client
 c = http.client.HTTPConnection("127.0.0.1", 3128, timeout=8)
