@@ -61,6 +61,14 @@ void skitty_client_set_timeout(struct skitty_client *c, long seconds);
 void skitty_client_set_progress(struct skitty_client *c, skitty_progress_fn fn, void *ctx);
 
 /*
+ * Ask for a network grant on /generate and /debug: `allow` is a list of
+ * HOST:PORT destinations (sent as {"network": {"allow": [...]}}; the
+ * server refuses with 403 what its configuration does not permit). n = 0
+ * removes it. Strings are copied.
+ */
+void skitty_client_set_network(struct skitty_client *c, const char *const *allow, size_t n);
+
+/*
  * The endpoint calls. Return 0 when an HTTP answer arrived (whatever its
  * status: see out->http_status), or -1 when none did (connection refused,
  * timeout), with the reason in out->error_message. Always fill `out`;

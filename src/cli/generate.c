@@ -42,6 +42,8 @@ static void usage(FILE *out, enum endpoint ep)
                  "  -e, --error TEXT       (debug) the error message the code produced\n"
                  "  -E, --error-file FILE  (debug) read the error from FILE (- for stdin)\n"
                  "  -c, --config FILE      configuration file (also $SKITTY_CONFIG)\n"
+                 "  -a, --allow HOST:PORT  (generate, debug) a network grant for the runs,\n"
+                 "                         through the egress proxy (repeatable)\n"
                  "  -s, --server URL       ask a running server instead of running locally\n"
                  "                         (also $SKITTY_SERVER); its key from $SKITTY_API_KEY\n"
                  "  -h, --help             this help\n\n"
@@ -75,10 +77,11 @@ static void show_progress(void *ctx, const char *event, const char *data)
 
 /* Remote mode: the same request to a running server, through the C client. */
 static int remote(const char *server, enum endpoint ep, const struct lang *lang, const char *text,
-                  const char *error_text)
+                  const char *error_text, const char *const *allow, size_t nallow)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     struct skitty_client *c = skitty_client_new(server, getenv("SKITTY_API_KEY"));
+    skitty_client_set_network(c, allow, nallow);
     if (isatty(2))
         skitty_client_set_progress(c, show_progress, NULL);
     struct skitty_response r;
@@ -108,15 +111,26 @@ static int run(int argc, char **argv, enum endpoint ep)
     static const struct option longopts[] = {
         {"lang", required_argument, NULL, 'l'},   {"error", required_argument, NULL, 'e'},
         {"error-file", required_argument, NULL, 'E'}, {"config", required_argument, NULL, 'c'},
-        {"server", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+        {"server", required_argument, NULL, 's'}, {"allow", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *lang_name = ep == ENDPOINT_GENERATE ? "python" : NULL;
     const char *error = NULL, *error_file = NULL, *config = NULL;
     const char *server = getenv("SKITTY_SERVER");
+    const char *allow[NET_MAX_RULES];
+    size_t nallow = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "l:e:E:c:s:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "l:e:E:c:s:a:h", longopts, NULL)) != -1) {
         switch (opt) {
+        case 'a':
+            if (ep == ENDPOINT_COMPLETE || nallow == NET_MAX_RULES) {
+                fprintf(stderr, "skitty: --allow is for generate and debug, at most %d times\n",
+                        NET_MAX_RULES);
+                return EXIT_USAGE;
+            }
+            allow[nallow++] = optarg;
+            break;
         case 'l':
             lang_name = optarg;
             break;
@@ -178,7 +192,7 @@ static int run(int argc, char **argv, enum endpoint ep)
     }
 
     if (server && *server)
-        return remote(server, ep, lang, text, error_text);
+        return remote(server, ep, lang, text, error_text, allow, nallow);
 
     struct sk_err err;
     struct pipeline *p;
@@ -194,6 +208,8 @@ static int run(int argc, char **argv, enum endpoint ep)
         .request_id = rid,
         .key_name = "cli",
     };
+    memcpy(in.net_allow, allow, nallow * sizeof(allow[0]));
+    in.net_nallow = nallow;
     if (ep == ENDPOINT_GENERATE) {
         in.prompt = text;
         in.prompt_len = len;

@@ -25,6 +25,7 @@ struct skitty_client {
     long timeout_s;
     skitty_progress_fn progress;
     void *progress_ctx;
+    json_t *network;         /* {"allow": [...]} for /generate and /debug, or NULL */
 };
 
 struct skitty_client *skitty_client_new(const char *base_url, const char *api_key)
@@ -48,6 +49,7 @@ void skitty_client_free(struct skitty_client *c)
         explicit_bzero(c->auth, strlen(c->auth));
     free(c->auth);
     free(c->base);
+    json_decref(c->network);
     free(c);
 }
 
@@ -60,6 +62,26 @@ void skitty_client_set_progress(struct skitty_client *c, skitty_progress_fn fn, 
 {
     c->progress = fn;
     c->progress_ctx = ctx;
+}
+
+void skitty_client_set_network(struct skitty_client *c, const char *const *allow, size_t n)
+{
+    json_decref(c->network);
+    c->network = NULL;
+    if (n == 0)
+        return;
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_string(allow[i]));
+    c->network = json_pack("{s:o}", "allow", list);
+}
+
+/* A request body, with the client's network grant where the endpoint takes one. */
+static json_t *with_network(const struct skitty_client *c, json_t *body)
+{
+    if (c->network && body)
+        json_object_set(body, "network", c->network);
+    return body;
 }
 
 struct stream {
@@ -217,7 +239,8 @@ static int call(struct skitty_client *c, const char *path, json_t *body,
 int skitty_generate(struct skitty_client *c, const char *prompt, const char *language,
                     struct skitty_response *out)
 {
-    return call(c, "/generate", json_pack("{s:s, s:s}", "prompt", prompt, "language", language),
+    return call(c, "/generate",
+                with_network(c, json_pack("{s:s, s:s}", "prompt", prompt, "language", language)),
                 out);
 }
 
@@ -231,7 +254,8 @@ int skitty_debug(struct skitty_client *c, const char *code, const char *error,
                  const char *language, struct skitty_response *out)
 {
     return call(c, "/debug",
-                json_pack("{s:s, s:s, s:s}", "code", code, "error", error, "language", language),
+                with_network(c, json_pack("{s:s, s:s, s:s}", "code", code, "error", error,
+                                          "language", language)),
                 out);
 }
 

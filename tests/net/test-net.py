@@ -257,6 +257,7 @@ print("proxy-port-only", tcp("127.0.0.1", 3129))
     ok(rc == 64 and "not covered" in err, "a wider network: refused")
 
 
+
 def api_cases(tmp, a, cfg_text):
     """Through skitty serve: the AST policy follows the grant, and the audit
     log keeps the connection log."""
@@ -316,9 +317,42 @@ def api_cases(tmp, a, cfg_text):
         logged = json.loads(row[0]) if row else {}
         ok(logged.get("reproduced", {}).get("network", {}).get("connections") == c,
            "the audit record keeps the connection log")
+        # The command line's client sends the grant too.
+        src = write(tmp, "debug.py", code)
+        p = subprocess.run([SKITTY, "debug", "--server", "http://127.0.0.1:%d" % port, "--lang",
+                            "python", "--error", body["error"], "--allow", "%s:%d" % (A, PORT),
+                            src], capture_output=True, text=True, timeout=120, env=env())
+        try:
+            rep = json.loads(p.stdout).get("reproduced", {})
+        except ValueError:
+            rep = {}
+        ok("world" in rep.get("output", "") and
+           (rep.get("network") or {}).get("connections", [{}])[0].get("allowed"),
+           "skitty debug --server --allow: the grant reaches the server (%s)" %
+           (p.stderr[-200:] or rep.get("output", "")).strip().replace("\n", "; "))
+        # skitty debug without a server: the grant opens the AST rule and the run.
+        local = write(tmp, "local.conf", open(conf).read().replace(db, db + ".local"))
+        url_a = "http://%s:%d/data.json" % (A, PORT)
+        prog = write(tmp, "local.py", "import urllib.request\n"
+                     "print(urllib.request.urlopen(%r).read().decode())\nprint(oops)\n" % url_a)
+        for allow in ([], ["--allow", "%s:%d" % (A, PORT)]):
+            p = subprocess.run([SKITTY, "debug", "--config", local, "--lang", "python", "--error",
+                                "NameError: name 'oops' is not defined"] + allow + [prog],
+                               capture_output=True, text=True, timeout=120, env=env())
+            try:
+                rep = json.loads(p.stdout).get("reproduced", {})
+            except ValueError:
+                rep = {}
+            if allow:
+                ok("world" in rep.get("output", ""),
+                   "skitty debug --allow (local): the code ran through the proxy (%s)" %
+                   (rep.get("output") or p.stderr[-200:]).strip().replace("\n", "; "))
+            else:
+                ok(rep.get("verdict") == "block" and rep.get("status") == "not_run",
+                   "skitty debug without --allow (local): the network code is blocked, not run")
         with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=30) as r:
             metrics = r.read().decode()
-        ok('skitty_network_connections_total{outcome="ok"} 1' in metrics,
+        ok('skitty_network_connections_total{outcome="ok"} 2' in metrics,
            "the connection is counted in /metrics")
     finally:
         server.terminate()
