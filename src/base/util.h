@@ -80,6 +80,12 @@ int sk_read_file(const char *path, size_t max, char **out, size_t *len);
 /* Read all of `fd` (up to max bytes) as sk_read_file() does. */
 int sk_read_fd(int fd, size_t max, char **out, size_t *len);
 
+/* The value of a hexadecimal digit, or -1. */
+int sk_hex_digit(int c);
+
+/* The value of a base64 digit, standard (+/) or URL-safe (-_) alphabet, or -1. */
+int sk_base64_digit(int c);
+
 /* True if `s` (len bytes) is valid UTF-8 (no overlongs, no surrogates). */
 bool sk_utf8_valid(const char *s, size_t len);
 

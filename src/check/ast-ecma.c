@@ -138,7 +138,7 @@ static int decode_escape(char *buf, int n, const char *t, size_t tl)
             end = tl - 1;
         }
         for (; i < end; i++) {
-            int v = fold_hexval((unsigned char)t[i]);
+            int v = sk_hex_digit((unsigned char)t[i]);
             if (v < 0 || cp > 0x10ffff)
                 return -1;
             cp = cp * 16 + (unsigned long)v;
@@ -382,10 +382,10 @@ static int fold_call(struct run *r, TSNode n, char *buf, int depth)
             strcmp(f, "unescape") == 0) {
             int len = ecma_fold(r, arg_at(args, 0), buf, depth + 1), out = 0;
             for (int k = 0; k < len; k++) {
-                if (buf[k] == '%' && k + 2 < len && fold_hexval((unsigned char)buf[k + 1]) >= 0 &&
-                    fold_hexval((unsigned char)buf[k + 2]) >= 0) {
-                    buf[out++] = (char)(fold_hexval((unsigned char)buf[k + 1]) * 16 +
-                                        fold_hexval((unsigned char)buf[k + 2]));
+                if (buf[k] == '%' && k + 2 < len && sk_hex_digit((unsigned char)buf[k + 1]) >= 0 &&
+                    sk_hex_digit((unsigned char)buf[k + 2]) >= 0) {
+                    buf[out++] = (char)(sk_hex_digit((unsigned char)buf[k + 1]) * 16 +
+                                        sk_hex_digit((unsigned char)buf[k + 2]));
                     k += 2;
                 } else {
                     buf[out++] = buf[k];

@@ -343,10 +343,10 @@ struct binding {
 void run_names_close(struct run *r);
 char *arena_dup(struct run *r, const char *s, size_t n);
 
-/* Folding helpers: a hex digit's value or -1; append code point `cp` as
- * UTF-8 at buf[n] (returns the new length, or -1 past AST_FOLD_MAX);
- * decode base64 (either alphabet) in place (new length, or -1). */
-int fold_hexval(int c);
+/* Folding helpers (digit values come from sk_hex_digit and
+ * sk_base64_digit in base/util.h): append code point `cp` as UTF-8 at
+ * buf[n] (returns the new length, or -1 past AST_FOLD_MAX); decode base64
+ * (either alphabet) in place (new length, or -1). */
 int fold_utf8(char *buf, int n, unsigned long cp);
 int fold_unbase64(char *buf, int len);
 

@@ -604,17 +604,6 @@ void names_resolve(struct run *r, TSNode n, struct cands *out)
 /* ---------------------------------------------------------------------- */
 /* Folding helpers                                                        */
 
-int fold_hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int fold_utf8(char *buf, int n, unsigned long cp)
 {
     char tmp[4];
@@ -646,21 +635,6 @@ int fold_utf8(char *buf, int n, unsigned long cp)
     return n + k;
 }
 
-static int base64_value(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
 int fold_unbase64(char *buf, int len)
 {
     int out = 0, bits = 0;
@@ -670,7 +644,7 @@ int fold_unbase64(char *buf, int len)
             break;
         if (buf[i] == '\n' || buf[i] == ' ')
             continue;
-        int v = base64_value((unsigned char)buf[i]);
+        int v = sk_base64_digit((unsigned char)buf[i]);
         if (v < 0)
             return -1;
         acc = (acc << 6) | (unsigned)v;

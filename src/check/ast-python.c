@@ -23,6 +23,8 @@
 
 #include "check/ast-internal.h"
 
+#include "base/util.h"
+
 #include <ctype.h>
 #include <string.h>
 
@@ -139,9 +141,9 @@ static int decode_py(char *buf, int n, const char *s, size_t len, bool raw)
             if (digits) {
                 cp = 0;
                 for (size_t k = 0; k < digits; k++) {
-                    if (i + 1 >= len || fold_hexval(s[i + 1]) < 0)
+                    if (i + 1 >= len || sk_hex_digit(s[i + 1]) < 0)
                         return -1;
-                    cp = cp * 16 + (unsigned long)fold_hexval(s[++i]);
+                    cp = cp * 16 + (unsigned long)sk_hex_digit(s[++i]);
                 }
                 n = fold_utf8(buf, n, cp);
                 if (n < 0)
@@ -205,9 +207,9 @@ static int unhex(char *buf, int len)
             i++;
         if (i >= len)
             break;
-        if (i + 1 >= len || fold_hexval(buf[i]) < 0 || fold_hexval(buf[i + 1]) < 0)
+        if (i + 1 >= len || sk_hex_digit(buf[i]) < 0 || sk_hex_digit(buf[i + 1]) < 0)
             return -1;
-        buf[out++] = (char)(fold_hexval(buf[i]) * 16 + fold_hexval(buf[i + 1]));
+        buf[out++] = (char)(sk_hex_digit(buf[i]) * 16 + sk_hex_digit(buf[i + 1]));
         i += 2;
     }
     return out;

@@ -116,7 +116,7 @@ int ident_name(const struct run *r, TSNode n, char *buf, size_t cap)
                 }
                 unsigned long cp = 0;
                 for (; j < end; j++) {
-                    int v = fold_hexval((unsigned char)t[j]);
+                    int v = sk_hex_digit((unsigned char)t[j]);
                     if (v < 0 || cp > 0x10ffff)
                         return -1;
                     cp = cp * 16 + (unsigned long)v;

@@ -68,32 +68,6 @@ bool guard_looks_like_text(const char *s, size_t len)
     return true;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static int b64val(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
 struct finder {
     struct guard_payload *out;
     size_t max;
@@ -109,7 +83,7 @@ static bool looks_encoded(const char *s, size_t len)
     if (len < MIN_BASE64)
         return false;
     for (size_t i = 0; i < len; i++)
-        if (b64val((unsigned char)s[i]) < 0 && s[i] != '=' && s[i] != ' ' && s[i] != '\n')
+        if (sk_base64_digit((unsigned char)s[i]) < 0 && s[i] != '=' && s[i] != ' ' && s[i] != '\n')
             return false;
     return true;
 }
@@ -152,7 +126,7 @@ static size_t base64_run(const unsigned char *s, size_t len, size_t i)
 {
     size_t j = i;
     bool upper = false, lower = false, other = false;
-    while (j < len && b64val(s[j]) >= 0) {
+    while (j < len && sk_base64_digit(s[j]) >= 0) {
         upper |= s[j] >= 'A' && s[j] <= 'Z';
         lower |= s[j] >= 'a' && s[j] <= 'z';
         other |= !(s[j] >= 'A' && s[j] <= 'Z') && !(s[j] >= 'a' && s[j] <= 'z');
@@ -176,7 +150,7 @@ static void decode_base64(struct finder *f, const unsigned char *s, size_t off, 
     unsigned acc = 0;
     int bits = 0;
     for (size_t i = 0; i < n && s[i] != '='; i++) {
-        int v = b64val(s[i]);
+        int v = sk_base64_digit(s[i]);
         if (v < 0)
             break;
         acc = (acc << 6) | (unsigned)v;
@@ -212,16 +186,16 @@ static size_t hex_run(const unsigned char *s, size_t len, size_t i, struct sk_bu
         }
         if (style == 0 || style == 4) {
             if (k + 1 < len && s[k] == '0' && (s[k + 1] == 'x' || s[k + 1] == 'X') &&
-                k + 3 < len && hexval(s[k + 2]) >= 0 && hexval(s[k + 3]) >= 0) {
+                k + 3 < len && sk_hex_digit(s[k + 2]) >= 0 && sk_hex_digit(s[k + 3]) >= 0) {
                 style = 4;
                 k += 2;
             } else if (style == 4) {
                 break;
             }
         }
-        if (k + 1 >= len || hexval(s[k]) < 0 || hexval(s[k + 1]) < 0)
+        if (k + 1 >= len || sk_hex_digit(s[k]) < 0 || sk_hex_digit(s[k + 1]) < 0)
             break;
-        char c = (char)(hexval(s[k]) * 16 + hexval(s[k + 1]));
+        char c = (char)(sk_hex_digit(s[k]) * 16 + sk_hex_digit(s[k + 1]));
         if (sk_buf_append(b, &c, 1) < 0)
             break;
         bytes++;
@@ -236,7 +210,7 @@ static size_t hex_run(const unsigned char *s, size_t len, size_t i, struct sk_bu
             k++;
         if (style == 2 || style == 4)
             j = k;
-        if (style == 1 && k < len && hexval(s[k]) < 0)
+        if (style == 1 && k < len && sk_hex_digit(s[k]) < 0)
             break;
     }
     /* A separated run must not end on its separator. */
@@ -274,7 +248,7 @@ static size_t percent_run(const unsigned char *s, size_t len, size_t i, struct s
 {
     size_t end = i, escapes = 0;
     while (end < len && s[end] > ' ' && s[end] < 0x7f) {
-        if (s[end] == '%' && end + 2 < len && hexval(s[end + 1]) >= 0 && hexval(s[end + 2]) >= 0)
+        if (s[end] == '%' && end + 2 < len && sk_hex_digit(s[end + 1]) >= 0 && sk_hex_digit(s[end + 2]) >= 0)
             escapes++;
         end++;
     }
@@ -282,8 +256,8 @@ static size_t percent_run(const unsigned char *s, size_t len, size_t i, struct s
         return 0;
     for (size_t j = i; j < end;) {
         char c = (char)s[j];
-        if (s[j] == '%' && j + 2 < len && hexval(s[j + 1]) >= 0 && hexval(s[j + 2]) >= 0) {
-            c = (char)(hexval(s[j + 1]) * 16 + hexval(s[j + 2]));
+        if (s[j] == '%' && j + 2 < len && sk_hex_digit(s[j + 1]) >= 0 && sk_hex_digit(s[j + 2]) >= 0) {
+            c = (char)(sk_hex_digit(s[j + 1]) * 16 + sk_hex_digit(s[j + 2]));
             j += 3;
         } else {
             if (s[j] == '+')
@@ -306,8 +280,8 @@ static size_t escape_run(const unsigned char *s, size_t len, size_t i, struct sk
             break;
         int32_t cp = 0;
         size_t k;
-        for (k = 0; k < digits && hexval(s[j + 2 + k]) >= 0; k++)
-            cp = cp * 16 + hexval(s[j + 2 + k]);
+        for (k = 0; k < digits && sk_hex_digit(s[j + 2 + k]) >= 0; k++)
+            cp = cp * 16 + sk_hex_digit(s[j + 2 + k]);
         if (k < digits || !utf8proc_codepoint_valid(cp))
             break;
         utf8proc_uint8_t tmp[4];
@@ -345,7 +319,7 @@ static void find_runs(struct finder *f, const char *text, size_t len)
             continue;
         }
         sk_buf_reset(&b);
-        if ((hexval(s[i]) >= 0 || s[i] == '\\') && (n = hex_run(s, len, i, &b)) > 0) {
+        if ((sk_hex_digit(s[i]) >= 0 || s[i] == '\\') && (n = hex_run(s, len, i, &b)) > 0) {
             keep(f, "hex", i, n, &b);
             i += n;
             continue;
@@ -357,7 +331,7 @@ static void find_runs(struct finder *f, const char *text, size_t len)
             continue;
         }
         sk_buf_close(&b);
-        if (b64val(s[i]) >= 0 && (n = base64_run(s, len, i)) > 0) {
+        if (sk_base64_digit(s[i]) >= 0 && (n = base64_run(s, len, i)) > 0) {
             decode_base64(f, s + i, i, n);
             i += n;
             continue;
