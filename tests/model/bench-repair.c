@@ -11,6 +11,7 @@
 #include "model/repair.h"
 #include "base/buf.h"
 #include "base/util.h"
+#include "bench.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -18,18 +19,6 @@
 #include <string.h>
 
 #define ROUNDS 15
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return v[n / 2];
-}
 
 struct input {
     const struct lang *lang; /* not owned */
