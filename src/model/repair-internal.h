@@ -161,6 +161,11 @@ size_t tok_end(const struct rctx *c, size_t i);
 void tok_copy(const struct rctx *c, size_t i, char *buf, size_t size);
 /* Token i is an identifier named `name` (len bytes). */
 bool tok_ident(const struct rctx *c, size_t i, const char *name, size_t len);
+/* Where a diagnostic about `name` points: the first token on its line
+ * that `is_use` accepts as a use of the name, else the first anywhere;
+ * SIZE_MAX when there is none. */
+size_t tok_of_diag(const struct rctx *c, const struct rdiag *d, const char *name,
+                   bool (*is_use)(const struct rctx *c, size_t i, const char *name, size_t len));
 
 /* ------------------------------------------------------------ diagnostics */
 

@@ -266,20 +266,6 @@ static bool js_reference(const struct rctx *c, size_t i, const char *name, size_
     return true;
 }
 
-static size_t error_token(const struct rctx *c, const struct rdiag *d, const char *name)
-{
-    size_t len = strlen(name), first = SIZE_MAX;
-    for (size_t i = 0; i < c->lx.ntoks; i++) {
-        if (!js_reference(c, i, name, len))
-            continue;
-        if (d->line > 0 && T(c, i)->line == (unsigned)d->line)
-            return i;
-        if (first == SIZE_MAX)
-            first = i;
-    }
-    return first;
-}
-
 /* Node built-ins a ReferenceError may bring in: the name, its module, and
  * whether it is the module itself or one of its exports. Modules the AST
  * policy blocks (fs, child_process, net, http, ...) are not here. */
@@ -447,7 +433,7 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
         return 0;
     const struct rnames *ns = bound_names(c);
     size_t len = strlen(name);
-    size_t at = error_token(c, d, name);
+    size_t at = tok_of_diag(c, d, name, js_reference);
     int found = 0;
     if (!rnames_has(ns, name, len) && at != SIZE_MAX) {
         /* Values and globals first; TypeScript's type names as well. */

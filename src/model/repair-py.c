@@ -780,21 +780,6 @@ static bool py_reference(const struct rctx *c, size_t i, const char *name, size_
     return true;
 }
 
-/* Where the error is: the name on the diagnostic's line, else its first use. */
-static size_t error_token(const struct rctx *c, const struct rdiag *d, const char *name)
-{
-    size_t len = strlen(name), first = SIZE_MAX;
-    for (size_t i = 0; i < c->lx.ntoks; i++) {
-        if (!py_reference(c, i, name, len))
-            continue;
-        if (d->line > 0 && T(c, i)->line == (unsigned)d->line)
-            return i;
-        if (first == SIZE_MAX)
-            first = i;
-    }
-    return first;
-}
-
 /* The top-level `import m` (exact, no alias) exists. */
 static bool has_import(const struct rctx *c, const char *module)
 {
@@ -1023,7 +1008,7 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
     char name[SIG_NAME_MAX], fix[SIG_NAME_MAX];
     if (!name_error(c, d, name, sizeof(name)))
         return 0;
-    size_t at = error_token(c, d, name);
+    size_t at = tok_of_diag(c, d, name, py_reference);
     int found = at != SIZE_MAX && closest_name(bound_names(c), py_builtins, at, name, fix);
     /* Python's own suggestion, when it made one, must agree. */
     if (!found || !hints_agree(c, name, fix))

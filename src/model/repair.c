@@ -539,6 +539,21 @@ bool tok_ident(const struct rctx *c, size_t i, const char *name, size_t len)
            memcmp(c->src + c->lx.toks[i].start, name, len) == 0;
 }
 
+size_t tok_of_diag(const struct rctx *c, const struct rdiag *d, const char *name,
+                   bool (*is_use)(const struct rctx *c, size_t i, const char *name, size_t len))
+{
+    size_t len = strlen(name), first = SIZE_MAX;
+    for (size_t i = 0; i < c->lx.ntoks; i++) {
+        if (!is_use(c, i, name, len))
+            continue;
+        if (d->line > 0 && c->lx.toks[i].line == (unsigned)d->line)
+            return i;
+        if (first == SIZE_MAX)
+            first = i;
+    }
+    return first;
+}
+
 /* ====================================================================== */
 /* Fixes                                                                  */
 /* ====================================================================== */
