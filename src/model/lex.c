@@ -118,6 +118,21 @@ static void newline(struct scan *sc)
     sc->line_start = sc->pos;
 }
 
+/* A backslash at sc->pos in a string: skip it and what it escapes (an
+ * escaped newline still counts as a line); at the end of the source, note
+ * the dangling backslash. */
+static void skip_escape(struct scan *sc)
+{
+    if (sc->pos + 1 >= sc->len) {
+        sc->lx->eof_backslash = true;
+        sc->pos++;
+        return;
+    }
+    sc->pos += 2;
+    if (sc->s[sc->pos - 1] == '\n')
+        newline(sc);
+}
+
 /*
  * A quoted string starting at `start` whose opening quote is at sc->pos.
  * Stops at the closing quote, at an unescaped newline (single-quoted: the
@@ -139,14 +154,7 @@ static void scan_string(struct scan *sc, size_t start)
         }
         char c = sc->s[sc->pos];
         if (c == '\\') {
-            if (sc->pos + 1 >= sc->len) {
-                sc->lx->eof_backslash = true;
-                sc->pos++;
-                continue;
-            }
-            sc->pos += 2;
-            if (sc->s[sc->pos - 1] == '\n')
-                newline(sc);
+            skip_escape(sc);
             continue;
         }
         if (c == '\n') {
@@ -182,14 +190,7 @@ static int scan_template(struct scan *sc, struct sk_err *err)
         }
         char c = sc->s[sc->pos];
         if (c == '\\') {
-            if (sc->pos + 1 >= sc->len) {
-                sc->lx->eof_backslash = true;
-                sc->pos++;
-                continue;
-            }
-            sc->pos += 2;
-            if (sc->s[sc->pos - 1] == '\n')
-                newline(sc);
+            skip_escape(sc);
             continue;
         }
         if (c == '\n') {
