@@ -355,15 +355,25 @@ bool resolving_push(struct run *r, const char *name, size_t len);
 void resolving_pop(struct run *r);
 
 /*
- * The names `key` is bound to, all its bindings together, each turned into
- * names by `one` (the family's resolver). Flow-insensitive, so the answer
- * is the same wherever the key is used: it is computed once per check and
- * cached, unless a cycle or the depth cap cut it short (then it is only
- * right for this use). `out` is cleared first.
+ * The names `key` is bound to, all its bindings together: a string
+ * binding is its string; any other is turned into names by `value` (the
+ * family's resolver), called with r->scope set to the scope the binding
+ * was made in. Flow-insensitive, so the answer is the same wherever the key
+ * is used: it is computed once per check and cached, unless a cycle or the
+ * depth cap cut it short (then it is only right for this use). `out` is
+ * cleared first.
  */
 void bound_names(struct run *r, const char *key, size_t klen, int depth,
-                 void (*one)(struct run *, const struct binding *, struct cands *, int),
+                 void (*value)(struct run *, const struct binding *, struct cands *, int),
                  struct cands *out);
+
+/*
+ * Fold identifier `n` to a constant string: it folds when every value it
+ * is bound to folds (by the family's `fold`, in the binding's scope) to the
+ * same string. Returns the length written to buf, or -1.
+ */
+int fold_name(struct run *r, TSNode n, char *buf, int depth,
+              int (*fold)(struct run *, TSNode, char *, int));
 
 /* ---------------------------------------------------------------------- */
 /* Per-family resolvers (ast-python.c, ast-ecma.c)                        */

@@ -547,7 +547,7 @@ struct bcache {
 };
 
 void bound_names(struct run *r, const char *key, size_t klen, int depth,
-                 void (*one)(struct run *, const struct binding *, struct cands *, int),
+                 void (*value)(struct run *, const struct binding *, struct cands *, int),
                  struct cands *out)
 {
     cands_clear(out);
@@ -571,8 +571,16 @@ void bound_names(struct run *r, const char *key, size_t klen, int depth,
         return;
     unsigned before = r->incomplete;
     for (const struct binding *b = bind_next(r, key, klen, NULL); b && !run_expired(r);
-         b = bind_next(r, key, klen, b))
-        one(r, b, out, depth);
+         b = bind_next(r, key, klen, b)) {
+        if (b->is_str) {
+            cands_add(out, b->str, b->slen, NULL, 0);
+            continue;
+        }
+        uint32_t saved = r->scope;
+        r->scope = b->scope;
+        value(r, b, out, depth);
+        r->scope = saved;
+    }
     resolving_pop(r);
     if (r->incomplete != before || r->timed_out)
         return;
@@ -590,6 +598,32 @@ void bound_names(struct run *r, const char *key, size_t klen, int depth,
         c->names[i] = arena_dup(r, out->s[i], strlen(out->s[i]));
     c->next = r->bcache[h];
     r->bcache[h] = c;
+}
+
+int fold_name(struct run *r, TSNode n, char *buf, int depth,
+              int (*fold)(struct run *, TSNode, char *, int))
+{
+    char name[AST_NAME_MAX];
+    int nl = ident_name(r, n, name, sizeof(name));
+    if (nl <= 0 || !resolving_push(r, name, (size_t)nl))
+        return -1;
+    int len = -1;
+    for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b;
+         b = bind_next(r, name, (size_t)nl, b)) {
+        char v[AST_FOLD_MAX + 1];
+        uint32_t saved = r->scope;
+        r->scope = b->scope;
+        int vl = b->is_str || b->str ? -1 : fold(r, b->value, v, depth + 1);
+        r->scope = saved;
+        if (vl < 0 || (len >= 0 && (vl != len || memcmp(v, buf, (size_t)vl) != 0))) {
+            len = -1;
+            break;
+        }
+        memcpy(buf, v, (size_t)vl);
+        len = vl;
+    }
+    resolving_pop(r);
+    return len;
 }
 
 void names_resolve(struct run *r, TSNode n, struct cands *out)

@@ -394,30 +394,8 @@ int py_fold(struct run *r, TSNode n, char *buf, int depth)
         }
         return len;
     }
-    case NK_IDENT: {
-        /* A name folds when every value it is given folds to the same. */
-        char name[AST_NAME_MAX];
-        int nl = ident_name(r, n, name, sizeof(name));
-        if (nl <= 0 || !resolving_push(r, name, (size_t)nl))
-            return -1;
-        int len = -1;
-        for (const struct binding *b = bind_next(r, name, (size_t)nl, NULL); b;
-             b = bind_next(r, name, (size_t)nl, b)) {
-            char v[AST_FOLD_MAX + 1];
-            uint32_t saved = r->scope;
-            r->scope = b->scope;
-            int vl = b->is_str || b->str ? -1 : py_fold(r, b->value, v, depth + 1);
-            r->scope = saved;
-            if (vl < 0 || (len >= 0 && (vl != len || memcmp(v, buf, (size_t)vl) != 0))) {
-                len = -1;
-                break;
-            }
-            memcpy(buf, v, (size_t)vl);
-            len = vl;
-        }
-        resolving_pop(r);
-        return len;
-    }
+    case NK_IDENT:
+        return fold_name(r, n, buf, depth, py_fold);
     default:
         return -1;
     }
@@ -426,22 +404,7 @@ int py_fold(struct run *r, TSNode n, char *buf, int depth)
 /* ---------------------------------------------------------------------- */
 /* Resolving                                                              */
 
-/* Add the names `key` is bound to (plus `rest`, a dotted tail). */
-static void resolve_value(struct run *r, const struct binding *b, struct cands *out, int depth);
-
-static void resolve_binding(struct run *r, const struct binding *b, struct cands *out, int depth)
-{
-    if (b->is_str) {
-        cands_add(out, b->str, b->slen, NULL, 0);
-        return;
-    }
-    /* The value is read in the scope the binding was made in. */
-    uint32_t saved = r->scope;
-    r->scope = b->scope;
-    resolve_value(r, b, out, depth);
-    r->scope = saved;
-}
-
+/* The names a binding's value resolves to. */
 static void resolve_value(struct run *r, const struct binding *b, struct cands *out, int depth)
 {
     struct cands v;
@@ -456,7 +419,7 @@ static void add_bound(struct run *r, const char *key, size_t klen, const char *r
                       struct cands *out, int depth)
 {
     struct cands v;
-    bound_names(r, key, klen, depth, resolve_binding, &v);
+    bound_names(r, key, klen, depth, resolve_value, &v);
     for (int i = 0; i < v.n; i++)
         cands_add(out, v.s[i], strlen(v.s[i]), rest, rlen);
 }
