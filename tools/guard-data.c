@@ -209,10 +209,15 @@ static int load_simple(const char *dir, const char *rel, const char *field, cons
     return 0;
 }
 
-static int load_instruct(const char *dir, struct sample_set *s, struct sk_err *err)
+/* CyberSecEval's coding prompts (instruct) or code prefixes to complete
+ * (autocomplete), benign: the same samples in both, split by the same key
+ * (repository and file). */
+static int load_cyberseceval_code(const char *dir, const char *kind, struct sample_set *s,
+                                  struct sk_err *err)
 {
     cleanup_json json_t *arr = NULL;
-    int ret = load_json(dir, "cyberseceval/instruct/instruct.json", &arr, err);
+    cleanup_free char *path = xasprintf("cyberseceval/%s/%s.json", kind, kind);
+    int ret = load_json(dir, path, &arr, err);
     if (ret < 0)
         return ret;
     size_t i;
@@ -220,26 +225,7 @@ static int load_instruct(const char *dir, struct sample_set *s, struct sk_err *e
     json_array_foreach(arr, i, o) {
         cleanup_free char *key = xasprintf("%s/%s", str(o, "repo"), str(o, "file_path"));
         add(s, str(o, "test_case_prompt"), 0,
-            guard_data_is_test(key) ? SPLIT_TEST : SPLIT_TRAIN, "instruct", str(o, "language"),
-            NULL);
-    }
-    return 0;
-}
-
-/* Code prefixes to complete: the same samples as instruct, so the same split key. */
-static int load_autocomplete(const char *dir, struct sample_set *s, struct sk_err *err)
-{
-    cleanup_json json_t *arr = NULL;
-    int ret = load_json(dir, "cyberseceval/autocomplete/autocomplete.json", &arr, err);
-    if (ret < 0)
-        return ret;
-    size_t i;
-    json_t *o;
-    json_array_foreach(arr, i, o) {
-        cleanup_free char *key = xasprintf("%s/%s", str(o, "repo"), str(o, "file_path"));
-        add(s, str(o, "test_case_prompt"), 0,
-            guard_data_is_test(key) ? SPLIT_TEST : SPLIT_TRAIN, "autocomplete",
-            str(o, "language"), NULL);
+            guard_data_is_test(key) ? SPLIT_TEST : SPLIT_TRAIN, kind, str(o, "language"), NULL);
     }
     return 0;
 }
@@ -424,8 +410,9 @@ int guard_data_load(const char *dir, unsigned long long seed, struct sample_set 
     int ret;
     if ((ret = load_deepset(dir, out, err)) < 0 || (ret = load_cse_pi(dir, out, err)) < 0 ||
         (ret = load_bipia(dir, seed, out, err)) < 0 ||
-        (ret = load_instruct(dir, out, err)) < 0 ||
-        (ret = load_autocomplete(dir, out, err)) < 0 || (ret = load_sven(dir, out, err)) < 0 ||
+        (ret = load_cyberseceval_code(dir, "instruct", out, err)) < 0 ||
+        (ret = load_cyberseceval_code(dir, "autocomplete", out, err)) < 0 ||
+        (ret = load_sven(dir, out, err)) < 0 ||
         (ret = load_simple(dir, "cyberseceval/mitre_frr/mitre_frr.json", "mutated_prompt",
                            "mitre-frr", "attack_type", 0, false, out, err)) < 0 ||
         (ret = load_simple(dir, "cyberseceval/interpreter/interpreter.json", "mutated_prompt",
