@@ -166,6 +166,12 @@ bool tok_ident(const struct rctx *c, size_t i, const char *name, size_t len);
  * SIZE_MAX when there is none. */
 size_t tok_of_diag(const struct rctx *c, const struct rdiag *d, const char *name,
                    bool (*is_use)(const struct rctx *c, size_t i, const char *name, size_t len));
+/* A misspelt name: replace every use of `name` (as `is_use` sees uses)
+ * with `fix` and commit the fix under `rule`, on the line of token `at`.
+ * Returns what fix_commit does, or 0 when there was no use. */
+int fix_misspelt_name(struct rctx *c, size_t at, const char *name, const char *fix,
+                      const char *rule,
+                      bool (*is_use)(const struct rctx *c, size_t i, const char *name, size_t len));
 
 /* ------------------------------------------------------------ diagnostics */
 

@@ -449,18 +449,7 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
     /* tsc's own suggestion ("Did you mean 'x'?"), when it made one, must agree. */
     if (!found || !hints_agree(c, name, fix))
         return 0;
-    int n = 0;
-    for (size_t i = 0; i < c->lx.ntoks; i++)
-        if (js_reference(c, i, name, len)) {
-            fix_edit(c, T(c, i)->start, T(c, i)->len, fix);
-            n++;
-        }
-    if (n == 0)
-        return 0;
-    return fix_commit(c, (int)T(c, at)->line, "js-misspelt-name",
-                      "'%s' is not defined: replaced it with '%s', the closest name in scope "
-                      "(%d place%s)",
-                      name, fix, n, n == 1 ? "" : "s");
+    return fix_misspelt_name(c, at, name, fix, "js-misspelt-name", js_reference);
 }
 
 /* ====================================================================== */

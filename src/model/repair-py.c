@@ -1013,19 +1013,7 @@ static int misspelt_name(struct rctx *c, const struct rdiag *d)
     /* Python's own suggestion, when it made one, must agree. */
     if (!found || !hints_agree(c, name, fix))
         return 0;
-    size_t len = strlen(name);
-    int n = 0;
-    for (size_t i = 0; i < c->lx.ntoks; i++)
-        if (py_reference(c, i, name, len)) {
-            fix_edit(c, T(c, i)->start, T(c, i)->len, fix);
-            n++;
-        }
-    if (n == 0)
-        return 0;
-    return fix_commit(c, (int)T(c, at)->line, "py-misspelt-name",
-                      "'%s' is not defined: replaced it with '%s', the closest name in scope "
-                      "(%d place%s)",
-                      name, fix, n, n == 1 ? "" : "s");
+    return fix_misspelt_name(c, at, name, fix, "py-misspelt-name", py_reference);
 }
 
 /* ====================================================================== */

@@ -554,6 +554,25 @@ size_t tok_of_diag(const struct rctx *c, const struct rdiag *d, const char *name
     return first;
 }
 
+int fix_misspelt_name(struct rctx *c, size_t at, const char *name, const char *fix,
+                      const char *rule,
+                      bool (*is_use)(const struct rctx *c, size_t i, const char *name, size_t len))
+{
+    size_t len = strlen(name);
+    int n = 0;
+    for (size_t i = 0; i < c->lx.ntoks; i++)
+        if (is_use(c, i, name, len)) {
+            fix_edit(c, c->lx.toks[i].start, c->lx.toks[i].len, fix);
+            n++;
+        }
+    if (n == 0)
+        return 0;
+    return fix_commit(c, (int)c->lx.toks[at].line, rule,
+                      "'%s' is not defined: replaced it with '%s', the closest name in scope "
+                      "(%d place%s)",
+                      name, fix, n, n == 1 ? "" : "s");
+}
+
 /* ====================================================================== */
 /* Fixes                                                                  */
 /* ====================================================================== */
