@@ -36,18 +36,20 @@ static struct {
 } E;
 
 /* The environment of every run: a fixed PATH, HOME and locale, nothing of ours. */
-static const char *const run_env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp",
-                                      "LANG=C.UTF-8", "TMPDIR=/tmp", NULL};
+#define RUN_ENV "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp"
+static const char *const run_env[] = {RUN_ENV, NULL};
 
 /* The same, for a run holding a network grant: every client that honours
  * the usual proxy variables goes through the run's egress proxy. */
 #define SK_STR_(x) #x
 #define SK_STR(x) SK_STR_(x)
 #define PROXY_URL "http://127.0.0.1:" SK_STR(NET_PROXY_PORT)
-static const char *const run_env_net[] = {
-    "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp",
-    "http_proxy=" PROXY_URL, "https_proxy=" PROXY_URL, "HTTP_PROXY=" PROXY_URL,
-    "HTTPS_PROXY=" PROXY_URL, NULL};
+static const char *const run_env_net[] = {RUN_ENV,
+                                          "http_proxy=" PROXY_URL,
+                                          "https_proxy=" PROXY_URL,
+                                          "HTTP_PROXY=" PROXY_URL,
+                                          "HTTPS_PROXY=" PROXY_URL,
+                                          NULL};
 
 static bool executable(const char *path)
 {
