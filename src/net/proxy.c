@@ -110,12 +110,12 @@ static void record(struct net_proxy *p, int slot, const struct conn_log *rec)
 
 /* ------------------------------------------------------------- waiting -- */
 
-/* Wait for `events` on fd, the stop signal or the deadline. Returns 1 when
- * fd is ready, 0 at the deadline, -1 when stopping. */
-static int wait_fd(const struct conn *c, int fd, short events)
+/* Wait for `events` on fd, the stop signal or `deadline` (sk_now_ms time).
+ * Returns 1 when fd is ready, 0 at the deadline, -1 when stopping. */
+static int wait_fd(const struct conn *c, int fd, short events, double deadline)
 {
     for (;;) {
-        int left = (int)(c->deadline - sk_now_ms());
+        int left = (int)(deadline - sk_now_ms());
         if (left <= 0)
             return 0;
         struct pollfd pf[2] = {{fd, events, 0}, {c->p->stop_fd, POLLIN, 0}};
@@ -143,7 +143,7 @@ static const char *send_all(const struct conn *c, int fd, const char *buf, size_
             continue;
         if (n < 0 && errno != EAGAIN)
             return "peer closed";
-        int w = wait_fd(c, fd, POLLOUT);
+        int w = wait_fd(c, fd, POLLOUT, c->deadline);
         if (w <= 0)
             return w == 0 ? "time limit" : "run ended";
     }
@@ -234,7 +234,7 @@ static ssize_t read_head(struct conn *c, char *buf, size_t *got)
         }
         if (n == 0 || (errno != EAGAIN && errno != EINTR))
             return -1;
-        if (wait_fd(c, c->client, POLLIN) <= 0)
+        if (wait_fd(c, c->client, POLLIN, c->deadline) <= 0)
             return -1;
     }
 }
@@ -323,9 +323,7 @@ static int connect_to(const struct conn *c, const struct sockaddr *sa, socklen_t
         close(fd);
         return -e;
     }
-    struct conn tmp = *c;
-    tmp.deadline = deadline < c->deadline ? deadline : c->deadline;
-    int w = wait_fd(&tmp, fd, POLLOUT);
+    int w = wait_fd(c, fd, POLLOUT, deadline < c->deadline ? deadline : c->deadline);
     int soerr = 0;
     socklen_t sl = sizeof(soerr);
     if (w <= 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
